@@ -1,0 +1,292 @@
+"""Storage: where the database is, how it is opened, sessions, schema version, migrations.
+
+Everything specific to a database backend lives here. SQLite runs in WAL mode with
+foreign keys on; write transactions start with ``BEGIN IMMEDIATE`` so that concurrent
+agents queue for the write lock instead of failing half-way through a transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.url import URL
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session, SQLModel, create_engine
+
+from .i18n import _
+
+APP_NAME = "aftersales-tui"
+ENV_DB = "AFTERSALES_DB"
+BUSY_TIMEOUT_S = 30
+
+
+class StorageError(Exception):
+    """The database cannot be used; the message is one line for the agent."""
+
+
+# --- where the database is -------------------------------------------------------------
+
+
+def default_database_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "aftersales.db"
+
+
+def resolve_url(db: str | None, environ: dict[str, str] | None = None) -> URL:
+    """The database URL from ``--db``, else ``AFTERSALES_DB``, else the personal default.
+
+    A plain path means a SQLite file.
+    """
+    env = os.environ if environ is None else environ
+    value = db or env.get(ENV_DB) or str(default_database_path())
+    if "://" not in value:
+        return URL.create("sqlite", database=str(Path(value).expanduser()))
+    try:
+        return make_url(value)
+    except (ArgumentError, ValueError) as exc:
+        # make_url raises ValueError for a port that is not a number ("host:bad").
+        raise StorageError(_("Bad database URL: {url}").format(url=value)) from exc
+
+
+def _prepare_sqlite_file(path: Path, personal: bool) -> None:
+    """Create the database file with the right permissions before SQLite opens it.
+
+    The personal default is owner-only (directory 0700, file 0600). A database in a
+    group-writable directory (a team's shared folder) keeps the directory's group and
+    gives the group write access; SQLite creates ``-wal`` and ``-shm`` with the same mode.
+    """
+    directory = path.parent
+    if not directory.exists():
+        if not personal:
+            raise StorageError(_("Database folder does not exist: {path}").format(path=directory))
+        try:
+            directory.mkdir(mode=0o700, parents=True)
+            os.chmod(directory, 0o700)
+        except OSError as exc:
+            raise StorageError(
+                _("Cannot create the database folder {path}: {reason}").format(
+                    path=directory, reason=exc.strerror
+                )
+            ) from exc
+    if path.exists():
+        if not os.access(path, os.R_OK):
+            raise StorageError(_("Cannot read the database file: {path}").format(path=path))
+        return
+    dir_mode = directory.stat().st_mode
+    shared = bool(dir_mode & stat.S_IWGRP) and not personal
+    mode = 0o660 if shared else 0o600
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    except OSError as exc:
+        raise StorageError(
+            _("Cannot create the database file {path}: {reason}").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
+    os.close(fd)
+    os.chmod(path, mode)
+    if shared:
+        gid = directory.stat().st_gid
+        try:
+            os.chown(path, -1, gid)
+        except PermissionError:
+            pass
+
+
+# --- the engine -----------------------------------------------------------------------
+
+
+def _install_sqlite_events(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below decide how transactions start.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()
+            if mode and mode[0] != "memory":
+                cursor.execute("PRAGMA journal_mode=WAL")
+                cursor.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get("aftersales_write"):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: URL, *, create_file: bool = True) -> Engine:
+    """An engine for ``url`` with this desk's settings for its backend."""
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
+        if not in_memory and create_file:
+            path = Path(database)
+            _prepare_sqlite_file(path, personal=path == default_database_path())
+        kwargs: dict[str, Any] = {
+            "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+        }
+        if in_memory:
+            kwargs["poolclass"] = StaticPool
+        engine = create_engine(url, **kwargs)
+        _install_sqlite_events(engine)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StorageError(
+            _("No driver installed for {backend} databases").format(backend=url.get_backend_name())
+        ) from exc
+
+
+# --- schema version and migrations ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _baseline(conn: Connection) -> None:
+    # Version 1 never runs on an existing database: a new one is created from the records.
+    SQLModel.metadata.create_all(conn)
+
+
+def _ticket_version(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("ticket")}
+    if "version" not in columns:
+        conn.execute(text("ALTER TABLE ticket ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _baseline),
+    Migration(2, "ticket edit version (conflict detection)", _ticket_version),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+_VERSION_TABLE = "schema_info"
+
+
+def _read_version(conn: Connection) -> int | None:
+    if not inspect(conn).has_table(_VERSION_TABLE):
+        return None
+    row = conn.execute(text(f"SELECT version FROM {_VERSION_TABLE}")).first()
+    return int(row[0]) if row else None
+
+
+def _write_version(conn: Connection, version: int) -> None:
+    conn.execute(text(f"DELETE FROM {_VERSION_TABLE}"))
+    conn.execute(text(f"INSERT INTO {_VERSION_TABLE} (version) VALUES (:v)"), {"v": version})
+
+
+def upgrade(engine: Engine) -> int:
+    """Bring the schema to ``SCHEMA_VERSION``; returns the version found before."""
+    # Import the records so that every table is known to the metadata.
+    from . import models  # noqa: F401
+
+    with engine.connect().execution_options(aftersales_write=True) as conn, conn.begin():
+        found = _read_version(conn)
+        if found is None:
+            user_tables = set(inspect(conn).get_table_names())
+            if user_tables:
+                raise StorageError(_("This database was not created by the after-sales desk"))
+            conn.execute(text(f"CREATE TABLE {_VERSION_TABLE} (version INTEGER NOT NULL)"))
+            SQLModel.metadata.create_all(conn)
+            _write_version(conn, SCHEMA_VERSION)
+            return 0
+        if found > SCHEMA_VERSION:
+            raise StorageError(
+                _(
+                    "This database has schema version {found}, newer than this program "
+                    "knows ({known}): upgrade aftersales-tui"
+                ).format(found=found, known=SCHEMA_VERSION)
+            )
+        for migration in MIGRATIONS:
+            if migration.version > found:
+                migration.apply(conn)
+                _write_version(conn, migration.version)
+        return found
+
+
+# --- the database handle and its sessions --------------------------------------------
+
+
+class Database:
+    """An open, up-to-date database and the two kinds of session on it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._writer = engine.execution_options(aftersales_write=True)
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only session (a consistent snapshot; never takes the write lock)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            try:
+                yield session
+            finally:
+                # Detach what was read first: a rollback alone would expire it, and callers
+                # use the records they read after the block (DetachedInstanceError otherwise).
+                session.expunge_all()
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: committed when the block ends, rolled back on error."""
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(
+    db: str | URL | None = None, *, environ: dict[str, str] | None = None
+) -> Database:
+    """Open (creating or upgrading as needed) the desk's database.
+
+    Raises ``StorageError`` with one clear line for anything that makes it unusable.
+    """
+    url = db if isinstance(db, URL) else resolve_url(db, environ)
+    engine = make_engine(url)
+    try:
+        upgrade(engine)
+    except StorageError:
+        engine.dispose()
+        raise
+    except (DatabaseError, OperationalError) as exc:
+        engine.dispose()
+        raise StorageError(_describe(exc, url)) from exc
+    return Database(engine)
+
+
+def _describe(exc: Exception, url: URL) -> str:
+    where = url.render_as_string(hide_password=True)
+    detail = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
+    if "file is not a database" in detail:
+        return _("Not a database file: {where}").format(where=url.database or where)
+    if "unable to open database file" in detail or "readonly" in detail:
+        return _("Cannot open the database {where}: {detail}").format(where=where, detail=detail)
+    return _("Database error on {where}: {detail}").format(where=where, detail=detail)

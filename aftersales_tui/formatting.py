@@ -1,0 +1,75 @@
+"""The one place dates, times, amounts and labels are formatted for the agent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, tzinfo
+from decimal import Decimal
+
+from .i18n import _
+from .models import Priority, Stage
+
+
+def money(amount: Decimal) -> str:
+    """``1240.5`` -> ``1,240.50``."""
+    return f"{amount:,.2f}"
+
+
+def quantity(value: Decimal) -> str:
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def moment(value: datetime, tz: tzinfo, today: date) -> str:
+    """A timestamp in the agent's zone: the time today, else the date and time."""
+    local = value.astimezone(tz)
+    if local.date() == today:
+        return local.strftime("%H:%M")
+    if local.year == today.year:
+        return local.strftime("%b %d %H:%M")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def age(since: datetime, now: datetime) -> str:
+    """How long ago, compactly: ``5m``, ``3h``, ``2d``, ``4mo``, ``2y``."""
+    seconds = max(0, int((now - since).total_seconds()))
+    if seconds < 3600:
+        return _("{n}m").format(n=seconds // 60)
+    if seconds < 86400:
+        return _("{n}h").format(n=seconds // 3600)
+    days = seconds // 86400
+    if days < 60:
+        return _("{n}d").format(n=days)
+    if days < 730:
+        return _("{n}mo").format(n=days // 30)
+    return _("{n}y").format(n=days // 365)
+
+
+def stage_label(stage: Stage) -> str:
+    return {
+        Stage.NEW: _("New"),
+        Stage.IN_PROGRESS: _("In Progress"),
+        Stage.ON_HOLD: _("On Hold"),
+        Stage.SOLVED: _("Solved"),
+        Stage.CANCELLED: _("Cancelled"),
+    }[Stage(stage)]
+
+
+def priority_label(priority: Priority) -> str:
+    return {
+        Priority.LOW: _("Low"),
+        Priority.MEDIUM: _("Medium"),
+        Priority.HIGH: _("High"),
+        Priority.URGENT: _("Urgent"),
+    }[Priority(priority)]
+
+
+def priority_stars(priority: Priority) -> str:
+    return "★" * int(Priority(priority).value)
+
+
+def ticket_ref(number: int) -> str:
+    return f"#{number}"

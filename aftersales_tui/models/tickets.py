@@ -1,0 +1,43 @@
+"""Tickets and their followers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from .base import UTCDateTime, enum_type
+from .enums import Priority, Stage
+
+
+class Ticket(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_ticket_stage_id", "stage", "id"),
+        Index("ix_ticket_team_id", "team_id", "id"),
+        Index("ix_ticket_user_id", "user_id", "id"),
+        Index("ix_ticket_partner_id", "partner_id", "id"),
+        Index("ix_ticket_created_at", "created_at", "id"),
+        Index("ix_ticket_priority", "priority", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    title: str = Field(max_length=500)
+    description: str = ""
+    team_id: int = Field(foreign_key="team.id")
+    partner_id: int | None = Field(default=None, foreign_key="partner.id")
+    product_id: int | None = Field(default=None, foreign_key="product.id")
+    lot_id: int | None = Field(default=None, foreign_key="lot.id")
+    sale_order_id: int | None = Field(default=None, foreign_key="salesorder.id")
+    stage: Stage = Field(default=Stage.NEW, sa_type=enum_type(Stage))
+    priority: Priority = Field(default=Priority.LOW, sa_type=enum_type(Priority))
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+
+
+class TicketFollower(SQLModel, table=True):
+    ticket_id: int = Field(foreign_key="ticket.id", primary_key=True, ondelete="CASCADE")
+    partner_id: int = Field(foreign_key="partner.id", primary_key=True, index=True)

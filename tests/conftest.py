@@ -1,0 +1,36 @@
+"""Shared fixtures: a fresh database per test, a frozen clock, no user directories."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from aftersales_tui.db import Database, open_database
+from aftersales_tui.services.context import Context, frozen_clock
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user's data, config or database."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("AFTERSALES_DB", raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+
+
+@pytest.fixture
+def ctx() -> Context:
+    return Context(user_id=None, clock=frozen_clock(NOW), tz=UTC)
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    database = open_database("sqlite://")
+    yield database
+    database.dispose()
