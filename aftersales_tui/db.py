@@ -56,7 +56,13 @@ def resolve_url(db: str | None, environ: dict[str, str] | None = None) -> URL:
         return make_url(value)
     except (ArgumentError, ValueError) as exc:
         # make_url raises ValueError for a port that is not a number ("host:bad").
-        raise StorageError(_("Bad database URL: {url}").format(url=value)) from exc
+        # The URL may hold a password: name only its scheme.
+        scheme = value.split("://", 1)[0]
+        raise StorageError(
+            _("Bad database URL ({scheme}://...): expected dialect+driver://user@host/name").format(
+                scheme=scheme
+            )
+        ) from exc
 
 
 def _prepare_sqlite_file(path: Path, personal: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import update
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from ..models import Sequence
 
@@ -20,8 +20,8 @@ def next_number(session: Session, code: str, start: int | Callable[[], int] = 1)
     result = session.execute(
         update(Sequence)
         .where(Sequence.code == code)  # type: ignore[arg-type]
-        .values(next_number=Sequence.next_number + 1)
-        .returning(Sequence.next_number)
+        .values(next_number=col(Sequence.next_number) + 1)
+        .returning(col(Sequence.next_number))
     ).first()
     if result is not None:
         return int(result[0]) - 1

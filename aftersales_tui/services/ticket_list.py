@@ -8,8 +8,9 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from ..db import Database
 from ..models import Partner, Priority, Stage, Team, Ticket, User
@@ -122,16 +123,16 @@ def _sort_columns(sort: TicketSort) -> list[Any]:
 
 def _base_query(ctx: Context, flt: TicketFilter) -> Any:
     query = (
-        select(
-            Ticket.id,
-            Ticket.number,
-            Ticket.title,
-            _Customer.name,
-            Team.name,
-            Ticket.stage,
-            Ticket.priority,
-            User.name,
-            Ticket.created_at,
+        sa_select(
+            col(Ticket.id),
+            col(Ticket.number),
+            col(Ticket.title),
+            col(_Customer.name),
+            col(Team.name),
+            col(Ticket.stage),
+            col(Ticket.priority),
+            col(User.name),
+            col(Ticket.created_at),
         )
         .join(Team, col(Team.id) == Ticket.team_id)
         .outerjoin(_Customer, col(_Customer.id) == Ticket.partner_id)
