@@ -144,7 +144,7 @@ def make_engine(url: URL, *, create_file: bool = True) -> Engine:
         in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
         if not in_memory and create_file:
             path = Path(database)
-            _prepare_sqlite_file(path, personal=path == default_database_path())
+            _prepare_sqlite_file(path, personal=path.parent == default_database_path().parent)
         kwargs: dict[str, Any] = {
             "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
         }

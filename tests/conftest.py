@@ -34,3 +34,27 @@ def db() -> Iterator[Database]:
     database = open_database("sqlite://")
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, ctx: Context) -> Iterator[Database]:
+    """A database file holding the demo dataset, dated relative to the frozen today.
+
+    A file (not memory) so that the app's worker threads each get their own connection,
+    as they do for agents.
+    """
+    from aftersales_tui.services.demo import load_demo
+
+    database = open_database(str(tmp_path / "demo.db"))
+    load_demo(database, ctx, TODAY)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def steady_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Text cursors that never blink, so that screenshots do not depend on timing."""
+    from textual.widgets import Input, TextArea
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor", lambda self: None)

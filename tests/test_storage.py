@@ -133,6 +133,19 @@ def test_the_personal_default_database_is_owner_only(tmp_path: Path) -> None:
         database.dispose()
 
 
+def test_the_demo_database_beside_it_is_owner_only_too(tmp_path: Path) -> None:
+    from aftersales_tui.db import default_database_path
+
+    path = default_database_path().with_name("demo.db")
+    database = open_database(str(path), environ={})
+    try:
+        assert path.parent == tmp_path / "xdg-data" / "aftersales-tui"
+        assert mode_of(path.parent) == 0o700
+        assert mode_of(path) == 0o600
+    finally:
+        database.dispose()
+
+
 def test_a_database_in_a_group_directory_is_group_writable_with_its_wal_and_shm(
     tmp_path: Path,
 ) -> None:

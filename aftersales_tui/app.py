@@ -1,0 +1,52 @@
+"""The Textual application: screens, theme, command palette, and worker errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from .desk import Desk
+from .i18n import _
+from .keys import screen_keys
+from .screens.home import HomeScreen
+
+STYLES = Path(__file__).parent / "styles"
+DEFAULT_THEME = "textual-dark"
+
+
+class AfterSalesApp(App[None]):
+    TITLE = "aftersales"
+    CSS_PATH = [
+        STYLES / "app.tcss",
+        STYLES / "home.tcss",
+        STYLES / "ticket.tcss",
+        STYLES / "modals.tcss",
+        STYLES / "team_settings.tcss",
+    ]
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, desk: Desk, *, theme: str | None = None) -> None:
+        super().__init__()
+        self.desk = desk
+        self._theme_name = theme or DEFAULT_THEME
+
+    def on_mount(self) -> None:
+        if self._theme_name in self.available_themes:
+            self.theme = self._theme_name
+        self.push_screen(HomeScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette offers the screen's own keys first, under the same names as `?`."""
+        for key in screen_keys(screen):
+            if key.enabled:
+                yield SystemCommand(
+                    key.description,
+                    _("key: {key}").format(key=key.key),
+                    partial(self.run_action, key.action, key.node),
+                )
+        yield from super().get_system_commands(screen)

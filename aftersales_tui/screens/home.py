@@ -1,0 +1,283 @@
+"""Home: the ticket list, with the highlighted ticket's summary and smart buttons beside it."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Input
+
+from .. import formatting as fmt
+from ..i18n import _, ngettext
+from ..models import Stage
+from ..services import directory, linked, tickets
+from ..services import ticket_list as tl
+from ..services.tickets import TicketDetail
+from ..widgets.literal import one_line
+from ..widgets.smart_buttons import SmartButtonPanel
+from ..widgets.ticket_summary import TicketSummary
+from ..widgets.ticket_table import TicketTable
+from ..widgets.title_bar import TitleBar
+from . import triage_flow
+from .base import DeskScreen
+from .picker import Pick, PickerModal
+
+
+class HomeScreen(DeskScreen):
+    BINDINGS = [
+        Binding("slash", "filter", _("Filter"), key_display="/", id="filter"),
+        Binding("enter", "open", _("Open"), id="open"),
+        Binding("n", "new_ticket", _("New"), id="new"),
+        Binding("a", "assign", _("Assign"), id="assign"),
+        Binding("s", "stage", _("Stage"), id="stage"),
+        Binding("p", "priority", _("Priority"), id="priority"),
+        Binding("w", "follow", _("Follow"), id="follow", show=False),
+        Binding("space", "mark", _("Mark"), id="mark"),
+        Binding("m", "toggle_mine", _("Mine"), id="mine", show=False),
+        Binding("u", "toggle_unassigned", _("Unassigned"), id="unassigned", show=False),
+        Binding("T", "filter_team", _("Filter by team"), id="filter-team", show=False),
+        Binding("S", "filter_stage", _("Filter by stage"), id="filter-stage", show=False),
+        Binding("o", "sort", _("Sort"), id="sort", show=False),
+        Binding("x", "clear_filters", _("Clear filters and marks"), id="clear", show=False),
+        Binding("t", "team_settings", _("Teams"), id="teams"),
+        Binding("ctrl+r", "refresh", _("Refresh"), id="refresh", show=False),
+        Binding("q", "quit", _("Quit"), id="quit", show=False),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide"), (130, "-very-wide")]
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="home-bar")
+        with Horizontal(id="home-body"):
+            with Vertical(id="list-pane"):
+                yield Input(
+                    placeholder=_("filter: number, title, customer, description"),
+                    id="filter",
+                    compact=True,
+                )
+                yield TicketTable(self.desk.db, self.desk.ctx, id="tickets")
+            with Vertical(id="side-pane"):
+                yield TicketSummary(self.desk.ctx, id="summary")
+                yield SmartButtonPanel(id="home-smart", classes="smart-grid")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> TicketTable:
+        return self.query_one("#tickets", TicketTable)
+
+    def on_mount(self) -> None:
+        self.query_one("#list-pane").border_title = _("Tickets")
+        self.query_one("#filter", Input).display = False
+        self.table.focus()
+        self._update_bar()
+
+    def on_screen_resume(self) -> None:
+        """Shown for the first time, or again after a ticket or a modal: read the list."""
+        self.refresh_list()
+
+    def refresh_list(self) -> None:
+        self.table.reload(keep_cursor=True)
+
+    # --- the top bar ------------------------------------------------------------------
+
+    def _update_bar(self) -> None:
+        flt = self.table.ticket_filter
+        parts = [_("After-Sales Desk")]
+        parts.append(
+            ngettext("{n} ticket", "{n} tickets", self.table.total).format(n=self.table.total)
+        )
+        active = []
+        if flt.text:
+            active.append(_("“{text}”").format(text=flt.text))
+        if flt.mine:
+            active.append(_("mine"))
+        if flt.unassigned:
+            active.append(_("unassigned"))
+        if flt.team_id is not None:
+            active.append(self._team_name(flt.team_id))
+        if flt.stage is not None:
+            active.append(fmt.stage_label(flt.stage))
+        if active:
+            parts.append(_("filter: {filters}").format(filters=", ".join(active)))
+        if self.table.marked:
+            parts.append(_("{n} marked").format(n=len(self.table.marked)))
+        agent = one_line(_("agent: {name}").format(name=self.desk.agent_name))
+        self.query_one(TitleBar).show(one_line(" · ".join(parts)), agent)
+
+    def _team_name(self, team_id: int) -> str:
+        with self.desk.db.read() as session:
+            return next((t.label for t in directory.teams(session) if t.id == team_id), "")
+
+    # --- the list and the panel -------------------------------------------------------
+
+    @on(TicketTable.Loaded)
+    def _loaded(self) -> None:
+        self._update_bar()
+
+    @on(TicketTable.Highlighted)
+    def _highlighted(self, event: TicketTable.Highlighted) -> None:
+        self._load_panel(event.ticket_id)
+
+    @work(thread=True, exclusive=True, group="home-panel", exit_on_error=False)
+    def _load_panel(self, ticket_id: int | None) -> None:
+        if ticket_id is None:
+            self.app.call_from_thread(self._show_panel, None, [])
+            return
+        detail = tickets.load(self.desk.db, ticket_id)
+        buttons = linked.load_smart_buttons(self.desk.db, ticket_id, self.desk.ctx.today())
+        self.app.call_from_thread(self._show_panel, detail, buttons)
+
+    def _show_panel(self, detail: TicketDetail | None, buttons: list[linked.SmartButton]) -> None:
+        if detail is not None and detail.id != self.table.current_id:
+            return  # the cursor moved on meanwhile
+        self.query_one(TicketSummary).show(detail)
+        self.query_one(SmartButtonPanel).show(buttons)
+
+    @on(TicketTable.SortRequested)
+    def _sort_by(self, event: TicketTable.SortRequested) -> None:
+        self.table.reload(sort=self.table.ticket_sort.toggled(event.key))
+
+    @on(TicketTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    # --- filter -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.reload(self.table.ticket_filter.with_(text=event.value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.table.focus()
+
+    def key_escape(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            if not box.value:
+                box.display = False
+            self.table.focus()
+
+    def action_toggle_mine(self) -> None:
+        flt = self.table.ticket_filter
+        self.table.reload(flt.with_(mine=not flt.mine, unassigned=False))
+
+    def action_toggle_unassigned(self) -> None:
+        flt = self.table.ticket_filter
+        self.table.reload(flt.with_(unassigned=not flt.unassigned, mine=False))
+
+    def action_filter_team(self) -> None:
+        with self.desk.db.read() as session:
+            teams = directory.teams(session)
+        options: list[tuple[str, int | None]] = [(_("All teams"), None)]
+        options += [(t.label, t.id) for t in teams]
+
+        def chosen(pick: Pick[int | None] | None) -> None:
+            if pick is not None:
+                self.table.reload(self.table.ticket_filter.with_(team_id=pick.value))
+
+        self.app.push_screen(
+            PickerModal(_("Show team"), options, current=self.table.ticket_filter.team_id), chosen
+        )
+
+    def action_filter_stage(self) -> None:
+        options: list[tuple[str, Stage | None]] = [(_("All stages"), None)]
+        options += [(fmt.stage_label(s), s) for s in Stage]
+
+        def chosen(pick: Pick[Stage | None] | None) -> None:
+            if pick is not None:
+                self.table.reload(self.table.ticket_filter.with_(stage=pick.value))
+
+        self.app.push_screen(
+            PickerModal(_("Show stage"), options, current=self.table.ticket_filter.stage), chosen
+        )
+
+    def action_sort(self) -> None:
+        labels = {
+            tl.SortKey.NUMBER: _("Number"),
+            tl.SortKey.TITLE: _("Title"),
+            tl.SortKey.CUSTOMER: _("Customer"),
+            tl.SortKey.TEAM: _("Team"),
+            tl.SortKey.STAGE: _("Stage"),
+            tl.SortKey.PRIORITY: _("Priority"),
+            tl.SortKey.ASSIGNEE: _("Assigned"),
+            tl.SortKey.AGE: _("Age"),
+        }
+
+        def chosen(pick: Pick[tl.SortKey] | None) -> None:
+            if pick is not None:
+                self.table.reload(sort=self.table.ticket_sort.toggled(pick.value))
+
+        self.app.push_screen(
+            PickerModal(
+                _("Sort by (again to reverse)"),
+                [(label, key) for key, label in labels.items()],
+                current=self.table.ticket_sort.key,
+            ),
+            chosen,
+        )
+
+    def action_clear_filters(self) -> None:
+        box = self.query_one("#filter", Input)
+        with box.prevent(Input.Changed):
+            box.value = ""
+        box.display = False
+        self.table.clear_marks()
+        self.table.reload(tl.TicketFilter())
+
+    # --- open, new, triage ------------------------------------------------------------
+
+    def action_open(self) -> None:
+        ticket_id = self.table.current_id
+        if ticket_id is not None:
+            from .ticket import TicketScreen
+
+            self.app.push_screen(TicketScreen(ticket_id))
+
+    def action_new_ticket(self) -> None:
+        from .ticket_form import new_ticket
+
+        new_ticket(self, self.table.ticket_filter.team_id, self._opened_new)
+
+    def _opened_new(self, created: TicketDetail) -> None:
+        self.notify(_("Ticket {ref} created").format(ref=created.ref))
+        from .ticket import TicketScreen
+
+        self.app.push_screen(TicketScreen(created.id))
+
+    def action_mark(self) -> None:
+        self.table.toggle_mark()
+        self._update_bar()
+
+    def _after_triage(self) -> None:
+        self.table.clear_marks()
+        self.refresh_list()
+
+    def action_assign(self) -> None:
+        triage_flow.assign(self, self.table.targets(), self._after_triage)
+
+    def action_stage(self) -> None:
+        triage_flow.change_stage(self, self.table.targets(), self._after_triage)
+
+    def action_priority(self) -> None:
+        triage_flow.change_priority(self, self.table.targets(), self._after_triage)
+
+    def action_follow(self) -> None:
+        triage_flow.toggle_follow(self, self.table.targets(), self._after_triage)
+
+    def action_team_settings(self) -> None:
+        from .team_settings import TeamSettingsScreen
+
+        self.app.push_screen(TeamSettingsScreen(self.table.ticket_filter.team_id))
+
+    def action_refresh(self) -> None:
+        self.refresh_list()
+
+    def action_quit(self) -> None:
+        self.app.exit()

@@ -1,0 +1,150 @@
+"""The ticket: its fields, the after-sales actions, the smart buttons and the chatter."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer
+
+from .. import formatting as fmt
+from ..i18n import _
+from ..services import AfterSalesError, linked, tickets
+from ..services.chatter import ChatterEntry
+from ..services.tickets import TicketDetail
+from ..widgets.action_bar import ActionBar
+from ..widgets.chatter_log import ChatterLog
+from ..widgets.literal import one_line
+from ..widgets.smart_buttons import SmartButtonPanel
+from ..widgets.ticket_fields import TicketFields
+from ..widgets.title_bar import TitleBar
+from . import triage_flow
+from .action_modal import open_modal
+from .base import DeskScreen
+from .note import NoteModal
+
+# The after-sales actions this interface can open, with their plain letter keys.
+# Each action's modal adds itself here when it is built.
+ACTION_KEYS: dict[linked.Action, str] = {}
+
+
+class TicketScreen(DeskScreen):
+    BINDINGS = [
+        Binding("e", "edit", _("Edit"), id="edit"),
+        Binding("l", "log_note", _("Log note"), id="log-note"),
+        Binding("a", "assign", _("Assign"), id="assign"),
+        Binding("s", "stage", _("Stage"), id="stage"),
+        Binding("p", "priority", _("Priority"), id="priority"),
+        Binding("w", "follow", _("Follow"), id="follow"),
+        Binding("ctrl+r", "refresh", _("Refresh"), id="refresh", show=False),
+        Binding("escape", "back", _("Back"), id="escape-back", show=False),
+    ]
+
+    def __init__(self, ticket_id: int) -> None:
+        super().__init__()
+        self.ticket_id = ticket_id
+        self.ticket: TicketDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(id="ticket-bar")
+        yield ActionBar(ACTION_KEYS, id="action-bar")
+        with Horizontal(id="ticket-body"):
+            with VerticalScroll(id="ticket-pane"):
+                yield TicketFields(self.desk.ctx, id="ticket-fields")
+            with Vertical(id="ticket-side"):
+                yield SmartButtonPanel(one_line=True, id="linked", classes="smart-list")
+                yield ChatterLog(id="chatter")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#action-bar").border_title = _("Actions")
+        self.query_one("#ticket-pane").border_title = _("Ticket")
+        self.query_one("#linked").border_title = _("Linked")
+        self.query_one("#chatter").border_title = _("Chatter")
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="ticket", exit_on_error=False)
+    def _load(self) -> None:
+        desk = self.desk
+        try:
+            detail = tickets.load(desk.db, self.ticket_id)
+        except AfterSalesError as gone:
+            self.app.call_from_thread(self._gone, gone.message)
+            return
+        actions = linked.load_available_actions(desk.db, self.ticket_id)
+        buttons = linked.load_smart_buttons(desk.db, self.ticket_id, desk.ctx.today())
+        history = tickets.history(desk.db, self.ticket_id)
+        self.app.call_from_thread(self._show, detail, actions, buttons, history)
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error")
+        self.dismiss(None)
+
+    def _show(
+        self,
+        detail: TicketDetail,
+        actions: list[linked.Action],
+        buttons: list[linked.SmartButton],
+        history: list[ChatterEntry],
+    ) -> None:
+        self.ticket = detail
+        self._show_bar(detail)
+        self.query_one(ActionBar).show(actions)
+        self.query_one(TicketFields).show(detail)
+        self.query_one(SmartButtonPanel).show(buttons)
+        ctx = self.desk.ctx
+        self.query_one(ChatterLog).show(history, ctx.tz, ctx.today())
+
+    def _show_bar(self, detail: TicketDetail) -> None:
+        left = Text.assemble((detail.ref, "bold"), " ", one_line(detail.title, style="bold"))
+        right_parts = [detail.team, fmt.stage_label(detail.stage)]
+        stars = fmt.priority_stars(detail.priority)
+        if stars:
+            right_parts.append(stars)
+        self.query_one(TitleBar).show(left, one_line(" · ".join(right_parts)))
+
+    # --- actions ----------------------------------------------------------------------
+
+    def _ids(self) -> list[int]:
+        return [self.ticket_id]
+
+    def action_edit(self) -> None:
+        if self.ticket is None:
+            return
+        from .ticket_form import edit_ticket
+
+        edit_ticket(self, self.ticket, lambda _detail: self.reload())
+
+    def action_log_note(self) -> None:
+        if self.ticket is None:
+            return
+        desk = self.desk
+        title = _("Log note on {ref}").format(ref=self.ticket.ref)
+        open_modal(
+            self,
+            lambda text, error: NoteModal(title, text or "", error),
+            lambda text: tickets.log_note(desk.db, desk.ctx, self.ticket_id, text),
+            lambda _none: self.reload(),
+        )
+
+    def action_assign(self) -> None:
+        triage_flow.assign(self, self._ids(), self.reload)
+
+    def action_stage(self) -> None:
+        current = self.ticket.stage if self.ticket else None
+        triage_flow.change_stage(self, self._ids(), self.reload, current)
+
+    def action_priority(self) -> None:
+        current = self.ticket.priority if self.ticket else None
+        triage_flow.change_priority(self, self._ids(), self.reload, current)
+
+    def action_follow(self) -> None:
+        triage_flow.toggle_follow(self, self._ids(), self.reload)
+
+    def action_refresh(self) -> None:
+        self.reload()

@@ -1,0 +1,273 @@
+"""The ticket form: a new ticket (`n`) or an edit of one (`e`), in a modal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Input, Label, Select, SelectionList, TextArea
+
+from .. import formatting as fmt
+from ..i18n import _
+from ..models import Priority, Stage
+from ..services import AfterSalesError, directory, tickets
+from ..services.directory import Choice
+from ..services.tickets import TicketDetail, TicketFields
+from ..widgets.literal import clean
+from .action_modal import ActionModal, open_modal
+from .base import desk_of
+
+
+@dataclass(frozen=True)
+class TicketFormChoices:
+    teams: list[Choice]
+    customers: list[Choice]
+    agents: list[Choice]
+    products: list[Choice]
+    follower_candidates: list[Choice]
+
+
+def _options(choices: list[Choice]) -> list[tuple[str, int]]:
+    return [(clean(c.label), c.id) for c in choices]
+
+
+def _value(select: Select[Any]) -> Any:
+    return None if select.is_blank() else select.value
+
+
+class TicketFormModal(ActionModal[TicketFields]):
+    SUBMIT_LABEL = _("Save")
+
+    def __init__(
+        self,
+        title: str,
+        choices: TicketFormChoices,
+        initial: TicketFields,
+        error: AfterSalesError | None = None,
+    ) -> None:
+        super().__init__(error)
+        self._title = title
+        self._choices = choices
+        self._initial = initial
+
+    def window_title(self) -> str:
+        return self._title
+
+    def _row(self, label: str, widget: Any, field: str) -> ComposeResult:
+        with Horizontal(classes="form-row"):
+            yield Label(label, classes="form-label")
+            yield widget
+        yield self.error_slot(field)
+
+    def fields(self) -> ComposeResult:
+        init = self._initial
+        db = desk_of(self).db
+        with db.read() as session:
+            lots = directory.lots(session, init.product_id)
+            tracked = directory.is_tracked(session, init.product_id)
+            orders = directory.sales_orders(session, init.partner_id)
+        yield from self._row(
+            _("Title"),
+            Input(init.title, id="title", max_length=tickets.TITLE_MAX, compact=True),
+            "title",
+        )
+        yield from self._row(
+            _("Team"),
+            Select(
+                _options(self._choices.teams),
+                value=init.team_id or Select.NULL,
+                id="team_id",
+                compact=True,
+            ),
+            "team_id",
+        )
+        yield from self._row(
+            _("Customer"),
+            Select(
+                _options(self._choices.customers),
+                value=init.partner_id or Select.NULL,
+                id="partner_id",
+                compact=True,
+                prompt=_("(none)"),
+            ),
+            "partner_id",
+        )
+        yield from self._row(
+            _("Product"),
+            Select(
+                _options(self._choices.products),
+                value=init.product_id or Select.NULL,
+                id="product_id",
+                compact=True,
+                prompt=_("(none)"),
+            ),
+            "product_id",
+        )
+        lot = Select(
+            _options(lots), value=init.lot_id or Select.NULL, id="lot_id", prompt="", compact=True
+        )
+        with Horizontal(classes="form-row", id="lot-row") as row:
+            row.display = tracked
+            yield Label(_("Lot/Serial"), classes="form-label")
+            yield lot
+        yield self.error_slot("lot_id")
+        yield from self._row(
+            _("Sales Order"),
+            Select(
+                _options(orders),
+                value=init.sale_order_id or Select.NULL,
+                id="sale_order_id",
+                compact=True,
+                prompt=_("(none)"),
+            ),
+            "sale_order_id",
+        )
+        yield from self._row(
+            _("Assigned"),
+            Select(
+                _options(self._choices.agents),
+                value=init.user_id or Select.NULL,
+                id="user_id",
+                compact=True,
+                prompt=_("(unassigned)"),
+            ),
+            "user_id",
+        )
+        yield from self._row(
+            _("Stage"),
+            Select(
+                [(fmt.stage_label(s), s) for s in Stage],
+                value=init.stage,
+                allow_blank=False,
+                id="stage",
+                compact=True,
+            ),
+            "stage",
+        )
+        yield from self._row(
+            _("Priority"),
+            Select(
+                [(f"{fmt.priority_label(p)} {fmt.priority_stars(p)}".strip(), p) for p in Priority],
+                value=init.priority,
+                allow_blank=False,
+                id="priority",
+                compact=True,
+            ),
+            "priority",
+        )
+        yield Label(_("Description"), classes="form-label-block")
+        yield TextArea(
+            init.description,
+            id="description",
+            soft_wrap=True,
+            show_line_numbers=False,
+            compact=True,
+        )
+        yield self.error_slot("description")
+        yield Label(_("Followers"), classes="form-label-block")
+        followers = SelectionList[int](
+            *[
+                (clean(c.label), c.id, c.id in init.follower_ids)
+                for c in self._choices.follower_candidates
+            ],
+            id="follower_ids",
+            compact=True,
+        )
+        yield followers
+        yield self.error_slot("follower_ids")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self._initial_error is None:
+            self.query_one("#title", Input).focus()
+
+    # --- fields that depend on others -------------------------------------------------
+
+    @on(Select.Changed, "#product_id")
+    def _product_changed(self, event: Select.Changed) -> None:
+        product_id = _value(event.select)
+        with desk_of(self).db.read() as session:
+            lots = directory.lots(session, product_id)
+            tracked = directory.is_tracked(session, product_id)
+        lot = self.query_one("#lot_id", Select)
+        current = _value(lot)
+        lot.set_options(_options(lots))
+        if current in {c.id for c in lots}:
+            lot.value = current
+        self.query_one("#lot-row").display = tracked
+
+    @on(Select.Changed, "#partner_id")
+    def _customer_changed(self, event: Select.Changed) -> None:
+        partner_id = _value(event.select)
+        with desk_of(self).db.read() as session:
+            orders = directory.sales_orders(session, partner_id)
+        order = self.query_one("#sale_order_id", Select)
+        current = _value(order)
+        order.set_options(_options(orders))
+        if current in {c.id for c in orders}:
+            order.value = current
+
+    # --- the request ------------------------------------------------------------------
+
+    def build_request(self) -> TicketFields:
+        lot_row_shown = self.query_one("#lot-row").display
+        return TicketFields(
+            title=self.query_one("#title", Input).value,
+            team_id=_value(self.query_one("#team_id", Select)),
+            description=self.query_one("#description", TextArea).text,
+            partner_id=_value(self.query_one("#partner_id", Select)),
+            product_id=_value(self.query_one("#product_id", Select)),
+            lot_id=_value(self.query_one("#lot_id", Select)) if lot_row_shown else None,
+            sale_order_id=_value(self.query_one("#sale_order_id", Select)),
+            user_id=_value(self.query_one("#user_id", Select)),
+            stage=Stage(str(self.query_one("#stage", Select).value)),
+            priority=Priority(str(self.query_one("#priority", Select).value)),
+            follower_ids=tuple(self.query_one("#follower_ids", SelectionList).selected),
+        )
+
+
+def _choices(screen: Screen[Any], follower_ids: tuple[int, ...] = ()) -> TicketFormChoices:
+    with desk_of(screen).db.read() as session:
+        return TicketFormChoices(
+            teams=directory.teams(session),
+            customers=directory.customers(session, limit=10_000),
+            agents=directory.agents(session),
+            products=directory.products(session, limit=10_000),
+            follower_candidates=directory.follower_candidates(session, follower_ids),
+        )
+
+
+def new_ticket(
+    screen: Screen[Any], team_id: int | None, on_done: Callable[[TicketDetail], None]
+) -> None:
+    desk = desk_of(screen)
+    choices = _choices(screen)
+    team = team_id or (choices.teams[0].id if choices.teams else None)
+    initial = TicketFields(title="", team_id=team)
+    open_modal(
+        screen,
+        lambda request, error: TicketFormModal(_("New ticket"), choices, request or initial, error),
+        lambda fields: tickets.create(desk.db, desk.ctx, fields),
+        on_done,
+    )
+
+
+def edit_ticket(
+    screen: Screen[Any], ticket: TicketDetail, on_done: Callable[[TicketDetail], None]
+) -> None:
+    desk = desk_of(screen)
+    choices = _choices(screen, ticket.follower_ids)
+    initial = tickets.fields_of(ticket)
+    open_modal(
+        screen,
+        lambda request, error: TicketFormModal(
+            _("Edit ticket {ref}").format(ref=ticket.ref), choices, request or initial, error
+        ),
+        lambda fields: tickets.update(desk.db, desk.ctx, ticket.id, fields, ticket.version),
+        on_done,
+    )

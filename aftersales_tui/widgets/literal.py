@@ -1,0 +1,34 @@
+"""Database text shown exactly as typed: never Rich markup, never terminal escapes."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+
+# C0 controls except tab and newline, DEL, and the C1 range.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL, ...
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\x{code:02x}"
+
+
+def clean(value: str) -> str:
+    """``value`` with every control character replaced by a visible stand-in."""
+    return _CONTROL.sub(_picture, value)
+
+
+def literal(value: str | None, style: str = "") -> Text:
+    """A Rich ``Text`` holding ``value`` literally (markup-looking brackets stay brackets)."""
+    return Text(clean(value or ""), style=style)
+
+
+def one_line(value: str | None, style: str = "") -> Text:
+    """Like ``literal`` with line breaks folded to spaces (for table cells and titles)."""
+    return literal(" ".join((value or "").split()), style=style)

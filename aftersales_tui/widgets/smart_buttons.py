@@ -1,0 +1,69 @@
+"""The smart buttons: a labelled count per kind of linked record, with its states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.message import Message
+from textual.widgets import Static
+
+from ..i18n import _
+from ..services.linked import LinkKind, SmartButton
+
+
+class SmartButtonBox(Static, can_focus=True):
+    """One smart button: ``Credit Notes 3`` over ``1 draft · 2 posted``."""
+
+    @dataclass
+    class Pressed(Message):
+        kind: LinkKind
+
+    def __init__(self, button: SmartButton, *, one_line: bool = False) -> None:
+        super().__init__(classes=f"smart-button -{button.kind.value}")
+        self.button = button
+        self.one_line = one_line
+
+    def render(self) -> Text:
+        """One line (``Credit Notes   3  1 draft · 2 posted``) or a box: label over states."""
+        if self.one_line:
+            text = Text(no_wrap=True, overflow="ellipsis")
+            text.append(f"{self.button.label:<13}", style="bold")
+            text.append(f"{self.button.total:>3}  ", style="bold")
+            text.append(self.button.breakdown, style="dim")
+            return text
+        text = Text()
+        text.append(self.button.label, style="bold")
+        text.append("\n")
+        text.append(self.button.breakdown.replace(" · ", "\n"))
+        return text
+
+    def on_click(self) -> None:
+        self.post_message(self.Pressed(self.button.kind))
+
+    def key_enter(self) -> None:
+        self.post_message(self.Pressed(self.button.kind))
+
+
+class SmartButtonPanel(Container):
+    """The smart buttons of one ticket; only kinds with a count above zero are shown."""
+
+    def __init__(
+        self, *, one_line: bool = False, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.one_line = one_line
+        self.buttons: tuple[SmartButton, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(_("No linked records yet"), style="dim"), classes="smart-empty")
+
+    def show(self, buttons: list[SmartButton]) -> None:
+        if tuple(buttons) == self.buttons:
+            return
+        self.buttons = tuple(buttons)
+        self.query_one(".smart-empty").display = not buttons
+        self.query(SmartButtonBox).remove()
+        self.mount_all(SmartButtonBox(button, one_line=self.one_line) for button in buttons)

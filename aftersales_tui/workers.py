@@ -1,0 +1,35 @@
+"""The one place where a failed background database call is reported to the agent.
+
+Textual posts a worker's state changes to the node that started it (they do not bubble),
+so every node that runs workers mixes in ``ReportsWorkerErrors``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App
+from textual.worker import Worker, WorkerState
+
+from .db import StorageError
+from .i18n import _
+from .services import AfterSalesError
+
+
+def report_failure(app: App[Any], worker: Worker[Any]) -> None:
+    error = worker.error
+    if isinstance(error, AfterSalesError | StorageError):
+        app.notify(str(error), severity="error", timeout=8)
+        return
+    app.log.error(f"worker {worker.name} failed: {error!r}")
+    app.notify(_("Unexpected error: {error}").format(error=error), severity="error", timeout=10)
+
+
+class ReportsWorkerErrors:
+    """Mixin for widgets and screens that start workers."""
+
+    app: App[Any]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            report_failure(self.app, event.worker)
