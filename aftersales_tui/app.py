@@ -43,7 +43,7 @@ class AfterSalesApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette offers the screen's own keys first, under the same names as `?`."""
         for key in screen_keys(screen):
-            if key.enabled:
+            if key.enabled and key.is_command:
                 yield SystemCommand(
                     key.description,
                     _("key: {key}").format(key=key.key),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from textual.app import App
 from textual.dom import DOMNode
 from textual.screen import Screen
 
@@ -18,9 +19,14 @@ class KeyCommand:
     enabled: bool
     node: DOMNode
 
+    @property
+    def is_command(self) -> bool:
+        """A command of the screen or the desk (not a widget's own movement key)."""
+        return isinstance(self.node, Screen | App) and self.binding_id is not None
+
 
 def screen_keys(screen: Screen[Any]) -> list[KeyCommand]:
-    """Every key active on ``screen`` that has a description, in binding order, no repeats."""
+    """Every key active on ``screen`` that has a description: commands first, no repeats."""
     found: list[KeyCommand] = []
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
@@ -39,4 +45,4 @@ def screen_keys(screen: Screen[Any]) -> list[KeyCommand]:
                 node=active.node,
             )
         )
-    return found
+    return sorted(found, key=lambda k: not k.is_command)

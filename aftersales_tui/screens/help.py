@@ -33,10 +33,16 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
-        for key in self._keys:
+        commands = [k for k in self._keys if k.is_command]
+        moves = [k for k in self._keys if not k.is_command]
+        for key in commands:
             table.add_row(Text(key.key), Text(key.description))
-        table.add_row("", "")
-        table.add_row(Text("ctrl+p"), Text(_("Command palette: every key above, by name")))
+        table.add_row(Text("ctrl+p"), Text(_("Command palette: the keys above, by name")))
+        if moves:
+            table.add_row("", "")
+            table.add_row("", Text(_("Moving around"), style="bold"))
+            for key in moves:
+                table.add_row(Text(key.key), Text(key.description, style="dim"))
         with Vertical(classes="modal-window help-window"):
             yield Static(one_line(self._title), classes="modal-title")
             with VerticalScroll():

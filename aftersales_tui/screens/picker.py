@@ -52,7 +52,9 @@ class PickerModal(ModalScreen[Pick[V] | None], Generic[V]):
             yield Static(one_line(self._title), classes="modal-title")
             if self._subtitle:
                 yield Static(literal(self._subtitle), classes="modal-subtitle")
-            yield Input(placeholder=_("type to narrow, enter to choose"), id="picker-filter")
+            yield Input(
+                placeholder=_("type to narrow, enter to choose"), id="picker-filter", compact=True
+            )
             yield OptionList(id="picker-options")
 
     def on_mount(self) -> None:

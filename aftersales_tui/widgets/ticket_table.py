@@ -54,6 +54,7 @@ class TicketTable(ReportsWorkerErrors, DataTable[Text]):
     """Shows ``total`` tickets but only ever holds the pages read so far (``loaded``)."""
 
     BINDINGS = [
+        Binding("enter", "select_cursor", _("Open ticket"), show=False),
         Binding("j", "cursor_down", _("Down"), show=False),
         Binding("k", "cursor_up", _("Up"), show=False),
         Binding("g", "first", _("First ticket"), show=False),
