@@ -37,7 +37,7 @@ class TicketScreen(DeskScreen):
         Binding("a", "assign", _("Assign"), id="assign"),
         Binding("s", "stage", _("Stage"), id="stage"),
         Binding("p", "priority", _("Priority"), id="priority"),
-        Binding("w", "follow", _("Follow / stop following"), id="follow"),
+        Binding("w", "follow", _("Follow / stop following"), id="follow", show=False),
         Binding("ctrl+r", "refresh", _("Refresh"), id="refresh", show=False),
         Binding("escape", "back", _("Back"), id="escape-back", show=False),
     ]
