@@ -38,6 +38,14 @@ class AfterSalesApp(App[None]):
     def on_mount(self) -> None:
         if self._theme_name in self.available_themes:
             self.theme = self._theme_name
+        else:
+            self.notify(
+                _("Unknown theme {name}; themes: {known}").format(
+                    name=self._theme_name, known=", ".join(sorted(self.available_themes))
+                ),
+                severity="warning",
+                timeout=10,
+            )
         self.push_screen(HomeScreen())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

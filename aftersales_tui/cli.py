@@ -61,20 +61,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .db import StorageError, open_database
     from .services import AfterSalesError
+    from .settings import SettingsError, load_settings
 
     try:
+        settings = load_settings()
         if args.command == "demo":
             db_arg = args.db or _demo_path()
             db = open_database(db_arg, environ={})
         else:
             db = open_database(args.db)
         desk = _prepare(db, args)
-    except (StorageError, AfterSalesError) as problem:
+    except (StorageError, AfterSalesError, SettingsError) as problem:
         print(f"aftersales: {problem}", file=sys.stderr)
         return EXIT_USAGE
     from .app import AfterSalesApp
 
-    app = AfterSalesApp(desk, theme=args.theme)
+    app = AfterSalesApp(desk, theme=args.theme or settings.theme)
     app.run(mouse=not args.no_mouse)
     db.dispose()
     return app.return_code or 0

@@ -104,6 +104,18 @@ class ActionModal(ModalScreen[T | None], Generic[T]):
                 return found.first(Label)
         return self.query_one("#form-error", Label)
 
+    def form_row(self, label: str, widget: Widget, *, shown: bool = True) -> ComposeResult:
+        """``label`` beside ``widget`` (whose id names the field), its error slot below.
+
+        The row's id is ``<field>-row`` so that dependent fields can show or hide it.
+        """
+        field = widget.id or ""
+        row = Horizontal(Label(label, classes="form-label"), widget, classes="form-row")
+        row.id = f"{field}-row"
+        row.display = shown
+        yield row
+        yield self.error_slot(field)
+
     @staticmethod
     def error_slot(field: str) -> Label:
         """The label under a field where its error message appears."""

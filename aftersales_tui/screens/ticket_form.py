@@ -8,7 +8,6 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Label, Select, SelectionList, TextArea
 
@@ -36,6 +35,15 @@ def _options(choices: list[Choice]) -> list[tuple[str, int]]:
     return [(clean(c.label), c.id) for c in choices]
 
 
+def _choice(
+    field: str, choices: list[Choice], value: int | None, blank: str = _("(none)")
+) -> Select[int]:
+    """A picker of records; ``blank`` is what shows when none is chosen."""
+    return Select(
+        _options(choices), value=value or Select.NULL, id=field, prompt=blank, compact=True
+    )
+
+
 def _value(select: Select[Any]) -> Any:
     return None if select.is_blank() else select.value
 
@@ -58,107 +66,44 @@ class TicketFormModal(ActionModal[TicketFields]):
     def window_title(self) -> str:
         return self._title
 
-    def _row(self, label: str, widget: Any, field: str) -> ComposeResult:
-        with Horizontal(classes="form-row"):
-            yield Label(label, classes="form-label")
-            yield widget
-        yield self.error_slot(field)
-
     def fields(self) -> ComposeResult:
         init = self._initial
-        db = desk_of(self).db
-        with db.read() as session:
+        with desk_of(self).db.read() as session:
             lots = directory.lots(session, init.product_id)
             tracked = directory.is_tracked(session, init.product_id)
             orders = directory.sales_orders(session, init.partner_id)
-        yield from self._row(
-            _("Title"),
-            Input(init.title, id="title", max_length=tickets.TITLE_MAX, compact=True),
-            "title",
+        title = Input(init.title, id="title", max_length=tickets.TITLE_MAX, compact=True)
+        yield from self.form_row(_("Title"), title)
+        yield from self.form_row(
+            _("Team"), _choice("team_id", self._choices.teams, init.team_id, blank="")
         )
-        yield from self._row(
-            _("Team"),
-            Select(
-                _options(self._choices.teams),
-                value=init.team_id or Select.NULL,
-                id="team_id",
-                compact=True,
-            ),
-            "team_id",
+        yield from self.form_row(
+            _("Customer"), _choice("partner_id", self._choices.customers, init.partner_id)
         )
-        yield from self._row(
-            _("Customer"),
-            Select(
-                _options(self._choices.customers),
-                value=init.partner_id or Select.NULL,
-                id="partner_id",
-                compact=True,
-                prompt=_("(none)"),
-            ),
-            "partner_id",
+        yield from self.form_row(
+            _("Product"), _choice("product_id", self._choices.products, init.product_id)
         )
-        yield from self._row(
-            _("Product"),
-            Select(
-                _options(self._choices.products),
-                value=init.product_id or Select.NULL,
-                id="product_id",
-                compact=True,
-                prompt=_("(none)"),
-            ),
-            "product_id",
+        yield from self.form_row(
+            _("Lot/Serial"), _choice("lot_id", lots, init.lot_id, blank=""), shown=tracked
         )
-        lot = Select(
-            _options(lots), value=init.lot_id or Select.NULL, id="lot_id", prompt="", compact=True
+        yield from self.form_row(
+            _("Sales Order"), _choice("sale_order_id", orders, init.sale_order_id)
         )
-        with Horizontal(classes="form-row", id="lot-row") as row:
-            row.display = tracked
-            yield Label(_("Lot/Serial"), classes="form-label")
-            yield lot
-        yield self.error_slot("lot_id")
-        yield from self._row(
-            _("Sales Order"),
-            Select(
-                _options(orders),
-                value=init.sale_order_id or Select.NULL,
-                id="sale_order_id",
-                compact=True,
-                prompt=_("(none)"),
-            ),
-            "sale_order_id",
-        )
-        yield from self._row(
+        yield from self.form_row(
             _("Assigned"),
-            Select(
-                _options(self._choices.agents),
-                value=init.user_id or Select.NULL,
-                id="user_id",
-                compact=True,
-                prompt=_("(unassigned)"),
-            ),
-            "user_id",
+            _choice("user_id", self._choices.agents, init.user_id, blank=_("(unassigned)")),
         )
-        yield from self._row(
+        stages = [(fmt.stage_label(s), s) for s in Stage]
+        yield from self.form_row(
             _("Stage"),
-            Select(
-                [(fmt.stage_label(s), s) for s in Stage],
-                value=init.stage,
-                allow_blank=False,
-                id="stage",
-                compact=True,
-            ),
-            "stage",
+            Select(stages, value=init.stage, allow_blank=False, id="stage", compact=True),
         )
-        yield from self._row(
+        priorities = [
+            (f"{fmt.priority_label(p)} {fmt.priority_stars(p)}".strip(), p) for p in Priority
+        ]
+        yield from self.form_row(
             _("Priority"),
-            Select(
-                [(f"{fmt.priority_label(p)} {fmt.priority_stars(p)}".strip(), p) for p in Priority],
-                value=init.priority,
-                allow_blank=False,
-                id="priority",
-                compact=True,
-            ),
-            "priority",
+            Select(priorities, value=init.priority, allow_blank=False, id="priority", compact=True),
         )
         yield Label(_("Description"), classes="form-label-block")
         yield TextArea(
@@ -199,7 +144,7 @@ class TicketFormModal(ActionModal[TicketFields]):
         lot.set_options(_options(lots))
         if current in {c.id for c in lots}:
             lot.value = current
-        self.query_one("#lot-row").display = tracked
+        self.query_one("#lot_id-row").display = tracked
 
     @on(Select.Changed, "#partner_id")
     def _customer_changed(self, event: Select.Changed) -> None:
@@ -215,7 +160,7 @@ class TicketFormModal(ActionModal[TicketFields]):
     # --- the request ------------------------------------------------------------------
 
     def build_request(self) -> TicketFields:
-        lot_row_shown = self.query_one("#lot-row").display
+        lot_row_shown = self.query_one("#lot_id-row").display
         return TicketFields(
             title=self.query_one("#title", Input).value,
             team_id=_value(self.query_one("#team_id", Select)),

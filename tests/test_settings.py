@@ -1,0 +1,34 @@
+"""The settings file: theme, defaults, and one clear error for a broken file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aftersales_tui.settings import Settings, SettingsError, load_settings, settings_path
+
+
+def test_a_missing_file_means_the_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml") == Settings()
+
+
+def test_the_theme(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[ui]\ntheme = "ansi-dark"\n')
+    assert load_settings(path).theme == "ansi-dark"
+
+
+@pytest.mark.parametrize("text", ["[ui\ntheme=", "[ui]\ntheme = 3\n"])
+def test_a_broken_file_is_one_clear_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    with pytest.raises(SettingsError) as err:
+        load_settings(path)
+    assert str(path) in str(err.value)
+
+
+def test_where_the_file_is(tmp_path: Path) -> None:
+    assert settings_path({"AFTERSALES_CONFIG": str(tmp_path / "x.toml")}) == tmp_path / "x.toml"
+    default = settings_path({})
+    assert default == tmp_path / "xdg-config" / "aftersales-tui" / "config.toml"
