@@ -20,7 +20,7 @@ from textual.widgets import Button, Label, Static
 
 from ..i18n import _
 from ..services import AfterSalesError
-from ..widgets.literal import one_line
+from ..widgets.literal import folded, one_line
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -82,7 +82,7 @@ class ActionModal(ModalScreen[T | None], Generic[T]):
     def show_error(self, message: str, field: str | None = None) -> None:
         self.clear_errors()
         target = self._error_label(field)
-        target.update(one_line(message))
+        target.update(folded(message))
         target.display = True
         if field:
             widget = self.query(f"#{field}")

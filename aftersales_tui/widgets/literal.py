@@ -29,6 +29,14 @@ def literal(value: str | None, style: str = "") -> Text:
     return Text(clean(value or ""), style=style)
 
 
-def one_line(value: str | None, style: str = "") -> Text:
-    """Like ``literal`` with line breaks folded to spaces (for table cells and titles)."""
+def folded(value: str | None, style: str = "") -> Text:
+    """Like ``literal`` with line breaks folded to spaces (it still wraps to the width)."""
     return literal(" ".join((value or "").split()), style=style)
+
+
+def one_line(value: str | None, style: str = "") -> Text:
+    """Like ``folded``, kept on one line and cut with "…" when too long."""
+    text = folded(value, style=style)
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text

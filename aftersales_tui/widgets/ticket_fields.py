@@ -11,7 +11,7 @@ from .. import formatting as fmt
 from ..i18n import _
 from ..services import Context
 from ..services.tickets import TicketDetail
-from .literal import literal, one_line
+from .literal import folded, literal
 
 
 class TicketFields(Static):
@@ -26,7 +26,7 @@ class TicketFields(Static):
         none = Text("—", style="dim")
 
         def row(label: str, value: str) -> None:
-            grid.add_row(label, one_line(value) if value else none)
+            grid.add_row(label, folded(value) if value else none)
 
         followers = ", ".join(ticket.followers)
         row(_("Customer"), ticket.customer)
