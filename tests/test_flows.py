@@ -238,9 +238,8 @@ async def test_a_team_switch_changes_the_ticket_action_bar(demo_db: Database, ct
         assert app.screen.query_one(ActionBar).available == ()
         await press(pilot, "q", "t")
         assert isinstance(app.screen, TeamSettingsScreen)
-        await type_text(pilot, "")
         while app.screen.settings is None or app.screen.settings.name != "Pre-Sales":
-            await press(pilot, "down")
+            await press(pilot, "j")  # vim keys move as the arrows do
         await press(pilot, "1", "4")  # Refunds and Repairs on
         await press(pilot, "q")
         app.push_screen(TicketScreen(ticket.id))

@@ -36,6 +36,8 @@ class TeamSettingsScreen(DeskScreen):
             "5", "toggle_service('field_service')", _("Field Service"), show=False, id="toggle-fsm"
         ),
         Binding("escape", "back", _("Back"), show=False, id="escape-back"),
+        Binding("j", "team(1)", _("Next team"), show=False, id="next-team"),
+        Binding("k", "team(-1)", _("Previous team"), show=False, id="previous-team"),
     ]
 
     def __init__(self, team_id: int | None = None) -> None:
@@ -72,6 +74,13 @@ class TeamSettingsScreen(DeskScreen):
         if team_choices:
             option_list.highlighted = index
         option_list.focus()
+
+    def action_team(self, step: int) -> None:
+        teams = self.query_one("#team-list", OptionList)
+        if step > 0:
+            teams.action_cursor_down()
+        else:
+            teams.action_cursor_up()
 
     @on(OptionList.OptionHighlighted, "#team-list")
     def _team_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -39,6 +39,8 @@ class TicketScreen(DeskScreen):
         Binding("p", "priority", _("Priority"), id="priority"),
         Binding("w", "follow", _("Follow / stop following"), id="follow", show=False),
         Binding("ctrl+r", "refresh", _("Refresh"), id="refresh", show=False),
+        Binding("j", "scroll_chatter(1)", _("Chatter down"), id="chatter-down", show=False),
+        Binding("k", "scroll_chatter(-1)", _("Chatter up"), id="chatter-up", show=False),
         Binding("escape", "back", _("Back"), id="escape-back", show=False),
     ]
 
@@ -148,3 +150,6 @@ class TicketScreen(DeskScreen):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_scroll_chatter(self, lines: int) -> None:
+        self.query_one(ChatterLog).scroll_relative(y=lines, animate=False)

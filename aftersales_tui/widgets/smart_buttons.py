@@ -14,8 +14,11 @@ from ..i18n import _
 from ..services.linked import LinkKind, SmartButton
 
 
-class SmartButtonBox(Static, can_focus=True):
-    """One smart button: ``Credit Notes 3`` over ``1 draft · 2 posted``."""
+class SmartButtonBox(Static):
+    """One smart button: ``Credit Notes 3`` over ``1 draft · 2 posted``.
+
+    It becomes focusable (and opens its list) once that kind has a list screen.
+    """
 
     @dataclass
     class Pressed(Message):
@@ -41,10 +44,12 @@ class SmartButtonBox(Static, can_focus=True):
         return text
 
     def on_click(self) -> None:
-        self.post_message(self.Pressed(self.button.kind))
+        if self.can_focus:
+            self.post_message(self.Pressed(self.button.kind))
 
     def key_enter(self) -> None:
-        self.post_message(self.Pressed(self.button.kind))
+        if self.can_focus:
+            self.post_message(self.Pressed(self.button.kind))
 
 
 class SmartButtonPanel(Container):
