@@ -182,9 +182,16 @@ def _ticket_version(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE ticket ADD COLUMN version INTEGER NOT NULL DEFAULT 1"))
 
 
+def _invoice_auto_post(conn: Connection) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("invoice")}
+    if "auto_post" not in columns:
+        conn.execute(text("ALTER TABLE invoice ADD COLUMN auto_post BOOLEAN NOT NULL DEFAULT 0"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _baseline),
     Migration(2, "ticket edit version (conflict detection)", _ticket_version),
+    Migration(3, "scheduled credit notes (invoice.auto_post)", _invoice_auto_post),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
 from .i18n import _
@@ -73,3 +73,26 @@ def priority_stars(priority: Priority) -> str:
 
 def ticket_ref(number: int) -> str:
     return f"#{number}"
+
+
+def parse_day(text: str, today: date) -> date:
+    """A date as agents type it: ``2026-11-23``, ``today``, ``tomorrow``, ``+3d``, ``-1w``.
+
+    Raises ``ValueError`` with a message for the agent.
+    """
+    value = text.strip().lower()
+    if not value:
+        raise ValueError(_("Enter a date"))
+    if value in ("today", _("today")):
+        return today
+    if value in ("tomorrow", _("tomorrow")):
+        return today + timedelta(days=1)
+    if value[0] in "+-" and len(value) > 2 and value[-1] in "dw" and value[1:-1].isdigit():
+        days = int(value[1:-1]) * (7 if value[-1] == "w" else 1)
+        return today + timedelta(days=days if value[0] == "+" else -days)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            _("Not a date: {text} (use 2026-11-23, today, +3d)").format(text=text.strip())
+        ) from None

@@ -440,6 +440,7 @@ def test_a_database_at_the_previous_version_is_upgraded(tmp_path: Path) -> None:
     database.dispose()
     with sqlite3.connect(path) as raw:
         raw.execute("ALTER TABLE ticket DROP COLUMN version")
+        raw.execute("ALTER TABLE invoice DROP COLUMN auto_post")
         raw.execute("UPDATE schema_info SET version = 1")
     raw.close()
 
@@ -463,6 +464,49 @@ def test_a_database_at_the_previous_version_is_upgraded(tmp_path: Path) -> None:
         assert storage.upgrade(again.engine) == storage.SCHEMA_VERSION
     finally:
         again.dispose()
+
+
+def test_version_2_gains_scheduled_credit_notes_and_keeps_its_invoices(tmp_path: Path) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from aftersales_tui.models import Invoice, Journal, JournalType, MoveType
+
+    path = tmp_path / "v2.db"
+    database = open_database(str(path))
+    customer = f.partner(database)
+    with database.write() as s:
+        journal = Journal(name="Customer Invoices", code="INV", journal_type=JournalType.SALE)
+        s.add(journal)
+        s.flush()
+        s.add(
+            Invoice(
+                name="INV/2026/00001",
+                move_type=MoveType.INVOICE,
+                partner_id=customer,
+                journal_id=journal.id or 0,
+                invoice_date=date(2026, 11, 1),
+                amount_total=Decimal("120.50"),
+                created_at=NOW,
+            )
+        )
+    database.dispose()
+    with sqlite3.connect(path) as raw:
+        raw.execute("ALTER TABLE invoice DROP COLUMN auto_post")
+        raw.execute("UPDATE schema_info SET version = 2")
+    raw.close()
+
+    upgraded = open_database(str(path))
+    try:
+        with upgraded.read() as s:
+            invoice = s.exec(select(Invoice)).one()
+            assert (invoice.name, invoice.amount_total, invoice.auto_post) == (
+                "INV/2026/00001",
+                Decimal("120.50"),
+                False,
+            )
+    finally:
+        upgraded.dispose()
 
 
 def test_storage_error_messages_are_single_line(tmp_path: Path) -> None:

@@ -36,6 +36,8 @@ class Invoice(SQLModel, table=True):
     reversed_entry_id: int | None = Field(default=None, foreign_key="invoice.id", index=True)
     ref: str = Field(default="", max_length=500)
     amount_total: Decimal = Field(default_factory=zero, sa_type=MONEY)
+    # A draft dated in the future that posts itself on its date (a scheduled reversal).
+    auto_post: bool = False
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
 

@@ -125,3 +125,10 @@ def follower_candidates(session: Session, current: tuple[int, ...] = ()) -> list
         for partner in session.exec(select(Partner).where(col(Partner.id).in_(current))).all():
             found[partner.id or 0] = partner.name
     return sorted((Choice(pid, name) for pid, name in found.items()), key=lambda c: c.label)
+
+
+def partner_name(session: Session, partner_id: int | None) -> str:
+    if partner_id is None:
+        return ""
+    partner = session.get(Partner, partner_id)
+    return partner.name if partner is not None else ""
