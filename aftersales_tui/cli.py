@@ -48,6 +48,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--reset", action="store_true", help=_("empty the demo database and load it again")
     )
+    commands.add_parser(
+        "post-due",
+        parents=[common],
+        help=_("post the scheduled credit notes whose date has come, then exit"),
+        description=_(
+            "Post the credit notes dated in the future once their date has come (the desk "
+            "also does it each time it starts). Suited to a daily cron job."
+        ),
+    )
     return parser
 
 
@@ -70,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             db = open_database(db_arg, environ={})
         else:
             db = open_database(args.db)
+        if args.command == "post-due":
+            return _post_due(db)
         desk = _prepare(db, args)
     except (StorageError, AfterSalesError, SettingsError) as problem:
         print(f"aftersales: {problem}", file=sys.stderr)
@@ -82,10 +93,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.return_code or 0
 
 
+def _post_due(db: Database) -> int:
+    from .services import Context, refunds
+
+    posted = refunds.post_due(db, Context())
+    db.dispose()
+    if posted:
+        print(_("Posted: {names}").format(names=", ".join(posted)))
+    else:
+        print(_("No scheduled credit note is due"))
+    return 0
+
+
 def _prepare(db: Database, args: argparse.Namespace) -> Desk:
     """Load the demo if asked, and find who is acting: the Desk the screens work with."""
     from .desk import Desk
-    from .services import Context, demo, setup
+    from .services import Context, demo, refunds, setup
 
     ctx = Context()
     if args.command == "demo":
@@ -93,5 +116,6 @@ def _prepare(db: Database, args: argparse.Namespace) -> Desk:
             demo.reset_database(db)
         if demo.is_empty(db):
             demo.load_demo(db, ctx)
+    refunds.post_due(db, ctx)
     agent = setup.sign_in(db, ctx, args.user, getpass.getuser(), demo=args.command == "demo")
     return Desk(db=db, ctx=ctx.as_user(agent.id), agent_name=agent.name)

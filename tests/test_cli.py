@@ -79,3 +79,53 @@ def test_bad_arguments_exit_2(args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.returncode == 2
     assert "usage:" in result.stderr
+
+
+def test_post_due_posts_the_scheduled_credit_notes(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from aftersales_tui.models import Invoice, InvoiceState
+    from aftersales_tui.services import demo, refunds
+    from aftersales_tui.services.context import Context
+    from aftersales_tui.services.refunds import RefundMode, RefundRequest
+
+    path = tmp_path / "desk.db"
+    database = open_database(str(path))
+    ctx = Context()
+    demo.load_demo(database, ctx)
+    with database.read() as session:
+        from sqlmodel import select
+
+        from aftersales_tui.models import Ticket
+
+        ticket = session.exec(select(Ticket).where(Ticket.number == 1120)).one()
+    offer = refunds.defaults(database, ctx, ticket.id or 0)
+    result = refunds.create_refund(
+        database,
+        ctx,
+        ticket.id or 0,
+        RefundRequest(
+            offer.invoice_ids,
+            offer.reason,
+            offer.journal_id,
+            ctx.today() + timedelta(days=2),
+            RefundMode.REVERSE,
+            offer.scope,
+        ),
+    )
+    with database.write() as session:  # the scheduled date has come
+        credit = session.get(Invoice, result.credit_note_ids[0])
+        assert credit is not None
+        credit.auto_post = True
+        credit.invoice_date = ctx.today()
+    database.dispose()
+    first = run("post-due", "--db", str(path))
+    assert first.returncode == 0, first.stderr
+    assert result.credit_note_names[0] in first.stdout
+    second = run("post-due", "--db", str(path))
+    assert "No scheduled credit note is due" in second.stdout
+    again = open_database(str(path))
+    with again.read() as session:
+        credit = session.get(Invoice, result.credit_note_ids[0])
+        assert credit is not None and credit.state == InvoiceState.POSTED
+    again.dispose()

@@ -56,14 +56,17 @@ class ActionModal(ModalScreen[T | None], Generic[T]):
             with VerticalScroll(classes="modal-body"):
                 yield from self.fields()
             yield Label("", id="form-error", classes="form-error")
-            with Horizontal(classes="modal-buttons"):
-                yield from self.buttons()
+            yield from self.button_rows()
 
     def window_title(self) -> str:
         return self.TITLE_TEXT
 
     def fields(self) -> ComposeResult:
         raise NotImplementedError
+
+    def button_rows(self) -> ComposeResult:
+        """The buttons under the form: one row of ``buttons()`` unless a modal needs more."""
+        yield Horizontal(*self.buttons(), classes="modal-buttons")
 
     def buttons(self) -> ComposeResult:
         yield Button(f"{self.SUBMIT_LABEL} ^s", id="submit", variant="primary", compact=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,21 +17,19 @@ from ..services.tickets import TicketDetail
 from ..widgets.action_bar import ActionBar
 from ..widgets.chatter_log import ChatterLog
 from ..widgets.literal import one_line
-from ..widgets.smart_buttons import SmartButtonPanel
+from ..widgets.smart_buttons import SmartButtonBox, SmartButtonPanel
 from ..widgets.ticket_fields import TicketFields
 from ..widgets.title_bar import TitleBar
 from . import triage_flow
 from .action_modal import open_modal
+from .after_sales import ACTIONS, LINK_LISTS, action_keys
 from .base import DeskScreen
 from .note import NoteModal
-
-# The after-sales actions this interface can open, with their plain letter keys.
-# Each action's modal adds itself here when it is built.
-ACTION_KEYS: dict[linked.Action, str] = {}
 
 
 class TicketScreen(DeskScreen):
     BINDINGS = [
+        Binding("f", "after_sales('refund')", _("Refund"), id="refund"),
         Binding("e", "edit", _("Edit"), id="edit"),
         Binding("l", "log_note", _("Log note"), id="log-note"),
         Binding("a", "assign", _("Assign"), id="assign"),
@@ -51,12 +49,17 @@ class TicketScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="ticket-bar")
-        yield ActionBar(ACTION_KEYS, id="action-bar")
+        yield ActionBar(action_keys(), id="action-bar")
         with Horizontal(id="ticket-body"):
             with VerticalScroll(id="ticket-pane"):
                 yield TicketFields(self.desk.ctx, id="ticket-fields")
             with Vertical(id="ticket-side"):
-                yield SmartButtonPanel(one_line=True, id="linked", classes="smart-list")
+                yield SmartButtonPanel(
+                    one_line=True,
+                    openable=frozenset(LINK_LISTS),
+                    id="linked",
+                    classes="smart-list",
+                )
                 yield ChatterLog(id="chatter")
         yield Footer(compact=True)
 
@@ -97,6 +100,7 @@ class TicketScreen(DeskScreen):
         self.ticket = detail
         self._show_bar(detail)
         self.query_one(ActionBar).show(actions)
+        self.refresh_bindings()
         self.query_one(TicketFields).show(detail)
         self.query_one(SmartButtonPanel).show(buttons)
         ctx = self.desk.ctx
@@ -110,7 +114,34 @@ class TicketScreen(DeskScreen):
             right_parts.append(stars)
         self.query_one(TitleBar).show(left, one_line(" · ".join(right_parts)))
 
-    # --- actions ----------------------------------------------------------------------
+    # --- after-sales actions and linked records ----------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """An after-sales key exists only where the ticket offers that action."""
+        if action == "after_sales":
+            wanted = linked.Action(str(parameters[0]))
+            return wanted in self.query_one(ActionBar).shown
+        return True
+
+    def action_after_sales(self, name: str) -> None:
+        action = linked.Action(name)
+        if action not in self.query_one(ActionBar).shown:
+            return
+        ACTIONS[action].open(self, self.ticket_id, self._action_done)
+
+    def _action_done(self, message: str) -> None:
+        self.notify(message)
+        self.reload()
+
+    @on(ActionBar.Chosen)
+    def _action_chosen(self, event: ActionBar.Chosen) -> None:
+        self.action_after_sales(event.action.value)
+
+    @on(SmartButtonBox.Pressed)
+    def _smart_button(self, event: SmartButtonBox.Pressed) -> None:
+        LINK_LISTS[event.kind](self, self.ticket_id, self.reload)
+
+    # --- ticket actions ---------------------------------------------------------------
 
     def _ids(self) -> list[int]:
         return [self.ticket_id]

@@ -20,6 +20,7 @@ from ..services.tickets import TicketDetail, TicketFields
 from ..widgets.literal import clean
 from .action_modal import ActionModal, open_modal
 from .base import desk_of
+from .fields import record_select, set_choices, value_of
 
 
 @dataclass(frozen=True)
@@ -29,23 +30,6 @@ class TicketFormChoices:
     agents: list[Choice]
     products: list[Choice]
     follower_candidates: list[Choice]
-
-
-def _options(choices: list[Choice]) -> list[tuple[str, int]]:
-    return [(clean(c.label), c.id) for c in choices]
-
-
-def _choice(
-    field: str, choices: list[Choice], value: int | None, blank: str = _("(none)")
-) -> Select[int]:
-    """A picker of records; ``blank`` is what shows when none is chosen."""
-    return Select(
-        _options(choices), value=value or Select.NULL, id=field, prompt=blank, compact=True
-    )
-
-
-def _value(select: Select[Any]) -> Any:
-    return None if select.is_blank() else select.value
 
 
 class TicketFormModal(ActionModal[TicketFields]):
@@ -75,23 +59,23 @@ class TicketFormModal(ActionModal[TicketFields]):
         title = Input(init.title, id="title", max_length=tickets.TITLE_MAX, compact=True)
         yield from self.form_row(_("Title"), title)
         yield from self.form_row(
-            _("Team"), _choice("team_id", self._choices.teams, init.team_id, blank="")
+            _("Team"), record_select("team_id", self._choices.teams, init.team_id, blank="")
         )
         yield from self.form_row(
-            _("Customer"), _choice("partner_id", self._choices.customers, init.partner_id)
+            _("Customer"), record_select("partner_id", self._choices.customers, init.partner_id)
         )
         yield from self.form_row(
-            _("Product"), _choice("product_id", self._choices.products, init.product_id)
+            _("Product"), record_select("product_id", self._choices.products, init.product_id)
         )
         yield from self.form_row(
-            _("Lot/Serial"), _choice("lot_id", lots, init.lot_id, blank=""), shown=tracked
+            _("Lot/Serial"), record_select("lot_id", lots, init.lot_id, blank=""), shown=tracked
         )
         yield from self.form_row(
-            _("Sales Order"), _choice("sale_order_id", orders, init.sale_order_id)
+            _("Sales Order"), record_select("sale_order_id", orders, init.sale_order_id)
         )
         yield from self.form_row(
             _("Assigned"),
-            _choice("user_id", self._choices.agents, init.user_id, blank=_("(unassigned)")),
+            record_select("user_id", self._choices.agents, init.user_id, blank=_("(unassigned)")),
         )
         stages = [(fmt.stage_label(s), s) for s in Stage]
         yield from self.form_row(
@@ -135,27 +119,21 @@ class TicketFormModal(ActionModal[TicketFields]):
 
     @on(Select.Changed, "#product_id")
     def _product_changed(self, event: Select.Changed) -> None:
-        product_id = _value(event.select)
+        product_id = value_of(event.select)
         with desk_of(self).db.read() as session:
             lots = directory.lots(session, product_id)
             tracked = directory.is_tracked(session, product_id)
         lot = self.query_one("#lot_id", Select)
-        current = _value(lot)
-        lot.set_options(_options(lots))
-        if current in {c.id for c in lots}:
-            lot.value = current
+        set_choices(lot, lots, value_of(lot))
         self.query_one("#lot_id-row").display = tracked
 
     @on(Select.Changed, "#partner_id")
     def _customer_changed(self, event: Select.Changed) -> None:
-        partner_id = _value(event.select)
+        partner_id = value_of(event.select)
         with desk_of(self).db.read() as session:
             orders = directory.sales_orders(session, partner_id)
         order = self.query_one("#sale_order_id", Select)
-        current = _value(order)
-        order.set_options(_options(orders))
-        if current in {c.id for c in orders}:
-            order.value = current
+        set_choices(order, orders, value_of(order))
 
     # --- the request ------------------------------------------------------------------
 
@@ -163,13 +141,13 @@ class TicketFormModal(ActionModal[TicketFields]):
         lot_row_shown = self.query_one("#lot_id-row").display
         return TicketFields(
             title=self.query_one("#title", Input).value,
-            team_id=_value(self.query_one("#team_id", Select)),
+            team_id=value_of(self.query_one("#team_id", Select)),
             description=self.query_one("#description", TextArea).text,
-            partner_id=_value(self.query_one("#partner_id", Select)),
-            product_id=_value(self.query_one("#product_id", Select)),
-            lot_id=_value(self.query_one("#lot_id", Select)) if lot_row_shown else None,
-            sale_order_id=_value(self.query_one("#sale_order_id", Select)),
-            user_id=_value(self.query_one("#user_id", Select)),
+            partner_id=value_of(self.query_one("#partner_id", Select)),
+            product_id=value_of(self.query_one("#product_id", Select)),
+            lot_id=value_of(self.query_one("#lot_id", Select)) if lot_row_shown else None,
+            sale_order_id=value_of(self.query_one("#sale_order_id", Select)),
+            user_id=value_of(self.query_one("#user_id", Select)),
             stage=Stage(str(self.query_one("#stage", Select).value)),
             priority=Priority(str(self.query_one("#priority", Select).value)),
             follower_ids=tuple(self.query_one("#follower_ids", SelectionList).selected),

@@ -73,6 +73,10 @@ def line_total(quantity: Decimal, price: Decimal) -> Decimal:
     return (quantity * price).quantize(CENT)
 
 
+def amount_of(lines: list[InvoiceLine]) -> Decimal:
+    return sum((line_total(line.quantity, line.price_unit) for line in lines), Decimal(0))
+
+
 def credited(session: Session, invoice_id: int, excluding: int | None = None) -> Decimal:
     """What the invoice's credit notes (not cancelled) already total."""
     query = select(func.coalesce(func.sum(Invoice.amount_total), 0)).where(
@@ -119,6 +123,9 @@ def refundable_invoices(
     found = []
     for invoice in invoices:
         left = invoice.amount_total - credited(session, invoice.id or 0)
+        if product_id is not None:
+            product_left = amount_of(refundable_lines(session, invoice, product_id, lot_id))
+            left = min(left, product_left)
         if left <= 0 and not with_refunded:
             continue
         found.append(
@@ -156,19 +163,11 @@ def _credited_quantities(session: Session, invoice_id: int) -> dict[LineKey, Dec
     return done
 
 
-def reverse(
-    session: Session,
-    ctx: Context,
-    invoice: Invoice,
-    journal: Journal,
-    reversal_date: date,
-    reason: str,
-    product_id: int | None,
-    lot_id: int | None,
-    ticket_id: int | None,
-) -> Invoice:
-    """A draft credit note copying the invoice's lines (only the product's, when one is set)
-    for the quantities not credited yet."""
+def refundable_lines(
+    session: Session, invoice: Invoice, product_id: int | None, lot_id: int | None
+) -> list[InvoiceLine]:
+    """The invoice's lines (only the product's and lot's, when set) for the quantities its
+    credit notes do not hold yet: what a new credit note would copy (unsaved rows)."""
     credited_qty = _credited_quantities(session, invoice.id or 0)
     lines = session.exec(
         select(InvoiceLine)
@@ -177,13 +176,13 @@ def reverse(
     ).all()
     copies: list[InvoiceLine] = []
     for line in lines:
+        key = (line.product_id, line.lot_id)
+        already = min(credited_qty[key], line.quantity)
+        credited_qty[key] -= already
         if product_id is not None and line.product_id != product_id:
             continue
         if lot_id is not None and line.lot_id not in (lot_id, None):
             continue
-        key = (line.product_id, line.lot_id)
-        already = min(credited_qty[key], line.quantity)
-        credited_qty[key] -= already
         quantity = line.quantity - already
         if quantity > 0:
             copies.append(
@@ -196,6 +195,23 @@ def reverse(
                     price_unit=line.price_unit,
                 )
             )
+    return copies
+
+
+def reverse(
+    session: Session,
+    ctx: Context,
+    invoice: Invoice,
+    journal: Journal,
+    reversal_date: date,
+    reason: str,
+    product_id: int | None,
+    lot_id: int | None,
+    ticket_id: int | None,
+) -> Invoice:
+    """A draft credit note copying the invoice's lines still refundable (only the
+    product's, when one is set)."""
+    copies = refundable_lines(session, invoice, product_id, lot_id)
     if not copies:
         raise AfterSalesError(
             _("Nothing is left to refund on {invoice} for this product").format(
@@ -203,7 +219,7 @@ def reverse(
             ),
             field="invoice_ids",
         )
-    total = sum((line_total(c.quantity, c.price_unit) for c in copies), Decimal("0"))
+    total = amount_of(copies)
     left = invoice.amount_total - credited(session, invoice.id or 0)
     if total > left:
         raise AfterSalesError(

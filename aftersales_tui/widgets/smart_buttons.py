@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
 from textual.widgets import Static
@@ -24,10 +25,11 @@ class SmartButtonBox(Static):
     class Pressed(Message):
         kind: LinkKind
 
-    def __init__(self, button: SmartButton, *, one_line: bool = False) -> None:
+    def __init__(self, button: SmartButton, *, one_line: bool = False, openable: bool) -> None:
         super().__init__(classes=f"smart-button -{button.kind.value}")
         self.button = button
         self.one_line = one_line
+        self.can_focus = openable
 
     def render(self) -> Text:
         """One line (``Credit Notes   3  1 draft · 2 posted``) or a box: label over states."""
@@ -43,11 +45,12 @@ class SmartButtonBox(Static):
         text.append(self.button.breakdown.replace(" · ", "\n"))
         return text
 
-    def on_click(self) -> None:
-        if self.can_focus:
-            self.post_message(self.Pressed(self.button.kind))
+    BINDINGS = [Binding("enter,space", "press", _("Open"), show=False)]
 
-    def key_enter(self) -> None:
+    def on_click(self) -> None:
+        self.action_press()
+
+    def action_press(self) -> None:
         if self.can_focus:
             self.post_message(self.Pressed(self.button.kind))
 
@@ -56,10 +59,16 @@ class SmartButtonPanel(Container):
     """The smart buttons of one ticket; only kinds with a count above zero are shown."""
 
     def __init__(
-        self, *, one_line: bool = False, id: str | None = None, classes: str | None = None
+        self,
+        *,
+        one_line: bool = False,
+        openable: frozenset[LinkKind] = frozenset(),
+        id: str | None = None,
+        classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.one_line = one_line
+        self.openable = openable
         self.buttons: tuple[SmartButton, ...] = ()
 
     def compose(self) -> ComposeResult:
@@ -71,4 +80,7 @@ class SmartButtonPanel(Container):
         self.buttons = tuple(buttons)
         self.query_one(".smart-empty").display = not buttons
         self.query(SmartButtonBox).remove()
-        self.mount_all(SmartButtonBox(button, one_line=self.one_line) for button in buttons)
+        self.mount_all(
+            SmartButtonBox(button, one_line=self.one_line, openable=button.kind in self.openable)
+            for button in buttons
+        )
