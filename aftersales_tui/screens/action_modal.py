@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Footer, Label, Static
 
 from ..i18n import _
 from ..services import AfterSalesError
@@ -57,6 +57,7 @@ class ActionModal(ModalScreen[T | None], Generic[T]):
                 yield from self.fields()
             yield Label("", id="form-error", classes="form-error")
             yield from self.button_rows()
+        yield Footer(compact=True)
 
     def window_title(self) -> str:
         return self.TITLE_TEXT

@@ -24,7 +24,7 @@ from .credit_note_editor import open_credit_note
 
 class CreditNotesScreen(DeskScreen):
     BINDINGS = [
-        Binding("enter", "open", _("Open"), id="open"),
+        Binding("enter", "open", _("Open"), id="open", priority=True),
         Binding("p", "post", _("Post"), id="post"),
         Binding("c", "cancel_draft", _("Cancel draft"), id="cancel-draft"),
         Binding("escape", "back", _("Back"), show=False, id="escape-back"),

@@ -109,7 +109,8 @@ class RefundModal(ActionModal[RefundRequest]):
         super().on_mount()
         self._show_offer()
         if self._initial_error is None:
-            self.query_one("#invoice_ids").focus()
+            first = "#invoice_ids" if self.offer.invoices else "#sale_order_id"
+            self.query_one(first).focus()
 
     # --- live narrowing ---------------------------------------------------------------
 

@@ -6,6 +6,7 @@ Editing a draft is how an agent makes a partial refund: lower a quantity or a pr
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -135,12 +136,30 @@ def _limits(session: Session, credit: Invoice) -> dict[ledger.LineKey, Decimal]:
     return limits
 
 
+def _held(lines: Iterable[InvoiceLine]) -> dict[ledger.LineKey, Decimal]:
+    """Per product and lot, the quantity the lines hold together."""
+    held: dict[ledger.LineKey, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        held[(line.product_id, line.lot_id)] += line.quantity
+    return held
+
+
+def _line_limit(
+    limits: dict[ledger.LineKey, Decimal], held: dict[ledger.LineKey, Decimal], line: InvoiceLine
+) -> Decimal:
+    """What this line may hold: the product/lot's limit less its sibling lines (same product
+    and lot on the same credit note)."""
+    key = (line.product_id, line.lot_id)
+    return max(Decimal(0), limits[key] - (held[key] - line.quantity))
+
+
 def _detail(session: Session, credit: Invoice) -> CreditNoteDetail:
     invoice = session.get(Invoice, credit.reversed_entry_id) if credit.reversed_entry_id else None
     limits = _limits(session, credit)
     lines = session.exec(
         select(InvoiceLine).where(InvoiceLine.invoice_id == credit.id).order_by(col(InvoiceLine.id))
     ).all()
+    held = _held(lines)
     views = []
     for line in lines:
         product = session.get(Product, line.product_id) if line.product_id else None
@@ -154,7 +173,7 @@ def _detail(session: Session, credit: Invoice) -> CreditNoteDetail:
                 description=description,
                 quantity=line.quantity,
                 price_unit=line.price_unit,
-                max_quantity=max(Decimal(0), limits[(line.product_id, line.lot_id)]),
+                max_quantity=_line_limit(limits, held, line),
             )
         )
     refundable = Decimal(0)
@@ -211,6 +230,7 @@ def save(db: Database, ctx: Context, credit_id: int, edit: CreditNoteEdit) -> Cr
                 select(InvoiceLine).where(InvoiceLine.invoice_id == credit.id)
             ).all()
         }
+        edited: list[tuple[InvoiceLine, str]] = []
         for change in edit.lines:
             line = lines.get(change.line_id)
             if line is None:
@@ -220,16 +240,20 @@ def save(db: Database, ctx: Context, credit_id: int, edit: CreditNoteEdit) -> Cr
             price = _number(change.price_unit, f"{field}-price", _("The price"))
             if quantity < 0:
                 raise AfterSalesError(_("A quantity cannot be negative"), field=f"{field}-quantity")
-            limit = limits[(line.product_id, line.lot_id)]
-            if quantity > limit:
-                raise AfterSalesError(
-                    _("At most {n} can be refunded on this line").format(n=fmt.quantity(limit)),
-                    field=f"{field}-quantity",
-                )
             if price < 0:
                 raise AfterSalesError(_("A price cannot be negative"), field=f"{field}-price")
             line.quantity = quantity.quantize(Decimal("0.001"))
             line.price_unit = price.quantize(ledger.CENT)
+            edited.append((line, field))
+        # Lines of the same product and lot share what is left of it on the invoice.
+        held = _held(lines.values())
+        for line, field in edited:
+            limit = _line_limit(limits, held, line)
+            if line.quantity > limit:
+                raise AfterSalesError(
+                    _("At most {n} can be refunded on this line").format(n=fmt.quantity(limit)),
+                    field=f"{field}-quantity",
+                )
         if not any(line.quantity > 0 for line in lines.values()):
             raise AfterSalesError(_("Keep at least one line with a quantity above zero"))
         total = sum(

@@ -213,12 +213,12 @@ def reverse(
     product's, when one is set)."""
     copies = refundable_lines(session, invoice, product_id, lot_id)
     if not copies:
-        raise AfterSalesError(
-            _("Nothing is left to refund on {invoice} for this product").format(
-                invoice=invoice.name
-            ),
-            field="invoice_ids",
+        message = (
+            _("Nothing is left to refund on {invoice} for this product")
+            if product_id is not None
+            else _("Nothing is left to refund on {invoice}: its credit notes hold every quantity")
         )
+        raise AfterSalesError(message.format(invoice=invoice.name), field="invoice_ids")
     total = amount_of(copies)
     left = invoice.amount_total - credited(session, invoice.id or 0)
     if total > left:
