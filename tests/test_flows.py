@@ -18,16 +18,7 @@ from aftersales_tui.widgets.action_bar import ActionBar
 from aftersales_tui.widgets.chatter_log import ChatterEntryView
 from aftersales_tui.widgets.ticket_table import TicketTable
 
-from .ui import make_app, press, settle, ticket_id
-
-
-async def type_text(pilot: object, text: str) -> None:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
-    for char in text:
-        await pilot.press("space" if char == " " else char)
-    await settle(pilot)
+from .ui import make_app, press, settle, ticket_id, type_text
 
 
 def rendered_text(renderable: object) -> str:

@@ -16,16 +16,7 @@ from aftersales_tui.screens.ticket import TicketScreen
 from aftersales_tui.services import Context, tickets
 from aftersales_tui.widgets.smart_buttons import SmartButtonBox
 
-from .ui import make_app, press, settle, ticket_id
-
-
-async def type_text(pilot: object, text: str) -> None:
-    from textual.pilot import Pilot
-
-    assert isinstance(pilot, Pilot)
-    for char in text:
-        await pilot.press("space" if char == " " else char)
-    await settle(pilot)
+from .ui import make_app, press, settle, ticket_id, type_text
 
 
 def credit_notes_of(db: Database, number: int) -> list[Invoice]:

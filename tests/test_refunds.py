@@ -940,7 +940,7 @@ def test_a_future_full_refund_waits_for_its_date(shop: Shop, ctx: Context) -> No
     assert not credit.auto_post
     assert credit.payment_state == PaymentState.PAID
     assert load(shop.db, invoice_id).payment_state == PaymentState.REVERSED
-    assert ticket_log(shop.db, ticket_id)[-1] == "Credit note RINV/2026/00001 posted on its date"
+    assert ticket_log(shop.db, ticket_id)[-1].startswith("Credit note RINV/2026/00001 posted (")
     assert refunds.post_due(shop.db, at(date(2026, 12, 1))) == []  # posted once only
 
 

@@ -36,3 +36,10 @@ async def press(pilot: Pilot[None], *keys: str) -> None:
 def ticket_id(db: Database, number: int) -> int:
     with db.read() as session:
         return session.exec(select(Ticket.id).where(Ticket.number == number)).one() or 0
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    """Type ``text`` key by key, then settle."""
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+    await settle(pilot)

@@ -113,6 +113,14 @@ def _get(session: Session, credit_id: int) -> Invoice:
     return credit
 
 
+def _draft(session: Session, credit_id: int, refusal: str) -> Invoice:
+    """The credit note, which must still be a draft (``refusal`` says why not)."""
+    credit = _get(session, credit_id)
+    if credit.state != InvoiceState.DRAFT:
+        raise AfterSalesError(refusal.format(name=credit.name, state=credit.state.value))
+    return credit
+
+
 def _limits(session: Session, credit: Invoice) -> dict[ledger.LineKey, Decimal]:
     """Per product and lot: the invoiced quantity not held by the invoice's other credit notes."""
     limits: dict[ledger.LineKey, Decimal] = defaultdict(Decimal)
@@ -216,13 +224,7 @@ def _number(text: str, field: str, what: str) -> Decimal:
 def save(db: Database, ctx: Context, credit_id: int, edit: CreditNoteEdit) -> CreditNoteDetail:
     """Change a draft's quantities and prices (and post it, when asked), in one transaction."""
     with db.write() as session:
-        credit = _get(session, credit_id)
-        if credit.state != InvoiceState.DRAFT:
-            raise AfterSalesError(
-                _("{name} is {state}: only a draft can be changed").format(
-                    name=credit.name, state=credit.state.value
-                )
-            )
+        credit = _draft(session, credit_id, _("{name} is {state}: only a draft can be changed"))
         limits = _limits(session, credit)
         lines = {
             line.id: line
@@ -268,11 +270,12 @@ def save(db: Database, ctx: Context, credit_id: int, edit: CreditNoteEdit) -> Cr
         credit.amount_total = total
         session.flush()
         if edit.post:
-            _post(session, ctx, credit)
+            post_and_log(session, ctx, credit)
         return _detail(session, credit)
 
 
-def _post(session: Session, ctx: Context, credit: Invoice) -> None:
+def post_and_log(session: Session, ctx: Context, credit: Invoice) -> None:
+    """Post (and reconcile) a draft, and say so on its ticket's chatter."""
     ledger.post_credit_note(session, ctx, credit)
     if credit.ticket_id is not None:
         chatter.post(
@@ -288,19 +291,13 @@ def _post(session: Session, ctx: Context, credit: Invoice) -> None:
 
 def post(db: Database, ctx: Context, credit_id: int) -> None:
     with db.write() as session:
-        _post(session, ctx, _get(session, credit_id))
+        post_and_log(session, ctx, _get(session, credit_id))
 
 
 def cancel(db: Database, ctx: Context, credit_id: int) -> None:
     """Cancel a draft: it no longer counts against its invoice."""
     with db.write() as session:
-        credit = _get(session, credit_id)
-        if credit.state != InvoiceState.DRAFT:
-            raise AfterSalesError(
-                _("{name} is {state}: only a draft can be cancelled").format(
-                    name=credit.name, state=credit.state.value
-                )
-            )
+        credit = _draft(session, credit_id, _("{name} is {state}: only a draft can be cancelled"))
         credit.state = InvoiceState.CANCELLED
         credit.auto_post = False
         if credit.ticket_id is not None:

@@ -28,7 +28,7 @@ from ..models import (
     SalesOrderLine,
     Ticket,
 )
-from . import chatter, directory, ledger, tickets
+from . import chatter, credit_notes, directory, ledger, tickets
 from .context import Context
 from .directory import Choice
 from .errors import AfterSalesError
@@ -371,13 +371,5 @@ def post_due(db: Database, ctx: Context) -> list[str]:
             )
         ).all()
         for credit in due:
-            ledger.post_credit_note(session, ctx, credit)
-            if credit.ticket_id is not None:
-                chatter.post(
-                    session,
-                    ctx,
-                    tickets.MODEL,
-                    credit.ticket_id,
-                    _("Credit note {name} posted on its date").format(name=credit.name),
-                )
+            credit_notes.post_and_log(session, ctx, credit)
         return [c.name or "" for c in due]
