@@ -14,12 +14,13 @@ from .desk import Desk
 from .i18n import _
 from .keys import screen_keys
 from .screens.home import HomeScreen
+from .workers import ReportsWorkerErrors
 
 STYLES = Path(__file__).parent / "styles"
 DEFAULT_THEME = "textual-dark"
 
 
-class AfterSalesApp(App[None]):
+class AfterSalesApp(ReportsWorkerErrors, App[None]):
     TITLE = "aftersales"
     CSS_PATH = [
         STYLES / "app.tcss",

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import __version__
@@ -14,6 +15,10 @@ from .i18n import _
 if TYPE_CHECKING:
     from .db import Database
     from .desk import Desk
+    from .settings import Settings
+
+# The demo's shop, for share links when the settings name none (a reserved example domain).
+DEMO_SHOP_URL = "https://shop.example.com"
 
 EXIT_USAGE = 2
 
@@ -81,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             db = open_database(args.db)
         if args.command == "post-due":
             return _post_due(db)
-        desk = _prepare(db, args)
+        desk = _prepare(db, args, settings)
     except (StorageError, AfterSalesError, SettingsError) as problem:
         print(f"aftersales: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -105,7 +110,7 @@ def _post_due(db: Database) -> int:
     return 0
 
 
-def _prepare(db: Database, args: argparse.Namespace) -> Desk:
+def _prepare(db: Database, args: argparse.Namespace, settings: Settings) -> Desk:
     """Load the demo if asked, and find who is acting: the Desk the screens work with."""
     from .desk import Desk
     from .services import Context, demo, refunds, setup
@@ -118,4 +123,6 @@ def _prepare(db: Database, args: argparse.Namespace) -> Desk:
             demo.load_demo(db, ctx)
     refunds.post_due(db, ctx)
     agent = setup.sign_in(db, ctx, args.user, getpass.getuser(), demo=args.command == "demo")
-    return Desk(db=db, ctx=ctx.as_user(agent.id), agent_name=agent.name)
+    if args.command == "demo" and not settings.shop_base_url:
+        settings = replace(settings, shop_base_url=DEMO_SHOP_URL)
+    return Desk(db=db, ctx=ctx.as_user(agent.id), agent_name=agent.name, settings=settings)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from .db import Database
 from .services import Context
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -14,6 +15,7 @@ class Desk:
     db: Database
     ctx: Context
     agent_name: str = ""
+    settings: Settings = field(default_factory=Settings)
 
 
 class HasDesk(Protocol):

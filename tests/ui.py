@@ -6,16 +6,23 @@ from sqlmodel import select
 from textual.pilot import Pilot
 
 from aftersales_tui.app import AfterSalesApp
+from aftersales_tui.cli import DEMO_SHOP_URL
 from aftersales_tui.db import Database
 from aftersales_tui.desk import Desk
 from aftersales_tui.models import Ticket, User
 from aftersales_tui.services import Context
+from aftersales_tui.settings import Settings
 
 
-def make_app(db: Database, ctx: Context, login: str = "mia") -> AfterSalesApp:
+def make_app(
+    db: Database, ctx: Context, login: str = "mia", settings: Settings | None = None
+) -> AfterSalesApp:
+    """The app as ``aftersales demo`` opens it (the demo's shop address included)."""
     with db.read() as session:
         user = session.exec(select(User).where(User.login == login)).one()
-    return AfterSalesApp(Desk(db=db, ctx=ctx.as_user(user.id), agent_name=user.name))
+    settings = settings or Settings(shop_base_url=DEMO_SHOP_URL)
+    desk = Desk(db=db, ctx=ctx.as_user(user.id), agent_name=user.name, settings=settings)
+    return AfterSalesApp(desk)
 
 
 async def settle(pilot: Pilot[None]) -> None:

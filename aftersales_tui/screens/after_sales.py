@@ -12,7 +12,9 @@ from typing import Any
 
 from textual.screen import Screen
 
-from ..services import credit_notes
+from ..i18n import _
+from ..services import coupons, credit_notes
+from ..services.coupons import CouponView
 from ..services.linked import Action, LinkKind
 from .base import desk_of
 
@@ -29,8 +31,20 @@ def _refund(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) ->
     open_refund(screen, ticket_id, lambda result: done(describe(result)))
 
 
+def _coupon(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) -> None:
+    from .coupon_card import CouponCard
+    from .coupon_modal import open_coupon
+
+    def generated(coupon: CouponView) -> None:
+        done(_("Coupon {code} generated").format(code=coupon.code))
+        screen.app.push_screen(CouponCard(coupon))
+
+    open_coupon(screen, ticket_id, generated)
+
+
 ACTIONS: dict[Action, ActionEntry] = {
     Action.REFUND: ActionEntry("f", _refund),
+    Action.COUPON: ActionEntry("c", _coupon),
 }
 
 
@@ -46,8 +60,22 @@ def _credit_notes(screen: Screen[Any], ticket_id: int, done: Callable[[], None])
         screen.app.push_screen(CreditNotesScreen(ticket_id), lambda _result: done())
 
 
+def _coupons(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> None:
+    """One coupon opens it (to send or share again); several open the list."""
+    from .coupon_card import CouponCard
+    from .coupons import CouponsScreen
+
+    desk = desk_of(screen)
+    rows = coupons.for_ticket(desk.db, desk.ctx, ticket_id)
+    if len(rows) == 1:
+        screen.app.push_screen(CouponCard(rows[0]), lambda _result: done())
+    else:
+        screen.app.push_screen(CouponsScreen(ticket_id), lambda _result: done())
+
+
 LINK_LISTS: dict[LinkKind, Callable[[Screen[Any], int, Callable[[], None]], None]] = {
     LinkKind.CREDIT_NOTES: _credit_notes,
+    LinkKind.COUPONS: _coupons,
 }
 
 

@@ -47,6 +47,7 @@ class HomeScreen(DeskScreen):
         Binding("o", "sort", _("Sort"), id="sort", show=False),
         Binding("x", "clear_filters", _("Clear filters and marks"), id="clear", show=False),
         Binding("t", "team_settings", _("Teams"), id="teams"),
+        Binding("O", "outbox", _("Outbox"), id="outbox", show=False),
         Binding("ctrl+r", "refresh", _("Refresh"), id="refresh", show=False),
         Binding("q", "quit", _("Quit"), id="quit", show=False),
     ]
@@ -281,6 +282,11 @@ class HomeScreen(DeskScreen):
         from .team_settings import TeamSettingsScreen
 
         self.app.push_screen(TeamSettingsScreen(self.table.ticket_filter.team_id))
+
+    def action_outbox(self) -> None:
+        from .outbox import OutboxScreen
+
+        self.app.push_screen(OutboxScreen())
 
     def action_refresh(self) -> None:
         self.refresh_list()

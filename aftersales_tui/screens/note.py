@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import TextArea
 
 from ..i18n import _
@@ -11,6 +12,10 @@ from .action_modal import ActionModal
 
 
 class NoteModal(ActionModal[str]):
+    BINDINGS = [
+        Binding("ctrl+s", "submit", _("Log"), id="submit"),
+        Binding("escape", "cancel", _("Cancel"), id="cancel"),
+    ]
     SUBMIT_LABEL = _("Log")
 
     def __init__(self, title: str, text: str = "", error: AfterSalesError | None = None) -> None:

@@ -30,6 +30,7 @@ from .note import NoteModal
 class TicketScreen(DeskScreen):
     BINDINGS = [
         Binding("f", "after_sales('refund')", _("Refund"), id="refund"),
+        Binding("c", "after_sales('coupon')", _("Coupon"), id="coupon"),
         Binding("e", "edit", _("Edit"), id="edit"),
         Binding("l", "log_note", _("Log note"), id="log-note"),
         Binding("a", "assign", _("Assign"), id="assign"),

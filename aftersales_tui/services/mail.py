@@ -158,8 +158,7 @@ def deliver(db: Database, ctx: Context, mail_id: int, smtp: SmtpSettings | None)
 
 def _refusal(refused: smtplib.SMTPRecipientsRefused) -> str:
     return "; ".join(
-        f"{who}: {code} {_text(text)}"
-        for who, (code, text) in refused.recipients.items()
+        f"{who}: {code} {_text(text)}" for who, (code, text) in refused.recipients.items()
     )
 
 
