@@ -542,3 +542,20 @@ def test_sequences_continue_after_the_loaded_names(demo: Database) -> None:
         for prefix, number in highest.items():
             assert next_name(session, prefix) == f"{prefix}{number + 1:05d}"
         assert next_number(session, "ticket") == 1121
+
+
+def test_demo_coupon_codes_use_the_code_alphabet(db: Database, ctx: Context) -> None:
+    import re
+
+    from sqlmodel import select
+
+    from aftersales_tui.models import Coupon
+    from aftersales_tui.services.coupons import ALPHABET
+
+    load_demo(db, ctx, TODAY)
+    group = f"[{ALPHABET}]{{4}}"
+    with db.read() as session:
+        codes = session.exec(select(Coupon.code)).all()
+    assert codes
+    for code in codes:
+        assert re.fullmatch(f"{group}(-{group}){{3}}", code), code

@@ -8,7 +8,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, SelectionList, Static, TextArea
+from textual.widgets import Input, Label, SelectionList, Static, TextArea
 
 from ..i18n import _
 from ..services import AfterSalesError, coupons, mail
@@ -71,6 +71,7 @@ class ComposeEmailModal(ActionModal[MailRequest]):
             _("Subject"),
             Input(request.subject if request else draft.subject, id="subject", compact=True),
         )
+        yield Label(_("Message"), classes="form-label-block")
         yield TextArea(
             request.body if request else draft.body,
             id="body",

@@ -65,6 +65,8 @@ class CouponModal(ActionModal[CouponRequest]):
 
     def on_mount(self) -> None:
         super().on_mount()
+        # Without a program, Generate can only fail: the reason above says why.
+        self.query_one("#submit").disabled = not self.offer.programs
         if self._initial_error is None:
             first = "#program_id" if self.offer.programs else "#valid_until"
             self.query_one(first).focus()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from email.headerregistry import Address
 from urllib.parse import quote
 
 from sqlmodel import Session, col, select
@@ -209,6 +210,14 @@ def share_link(base_url: str | None, code: str) -> str:
     return f"{base_url.rstrip('/')}/coupon/{quote(code)}?r=/shop"
 
 
+def _mailbox(name: str, address: str) -> str:
+    """``Name <address>``, the name quoted when it holds a comma or the like (never encoded)."""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        local, domain = address, ""
+    return str(Address(display_name=name, username=local, domain=domain))
+
+
 @dataclass(frozen=True)
 class EmailDraft:
     """A pre-filled "Compose Email": every follower of the ticket, and the template."""
@@ -234,7 +243,7 @@ def email_draft(db: Database, ctx: Context, coupon_id: int, link: str | None = N
         ).all()
         with_email = [p for p in followers if p.email]
         customer = directory.partner_name(session, ticket.partner_id)
-    recipients = tuple(f"{p.name} <{p.email}>" for p in with_email)
+    recipients = tuple(_mailbox(p.name, p.email or "") for p in with_email)
     missing = tuple(p.name for p in followers if not p.email)
     lines = [
         _("Hello {name},").format(name=customer or _("there")),

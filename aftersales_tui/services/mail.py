@@ -12,8 +12,9 @@ import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, getaddresses
+from email.utils import getaddresses
 
 from sqlmodel import col, select
 
@@ -26,6 +27,8 @@ from .context import Context
 from .errors import AfterSalesError
 
 SMTP_TIMEOUT_S = 15
+# The sender when the settings name none (a local relay without login, say).
+DEFAULT_SENDER = "aftersales@localhost"
 SUBJECT_MAX = 500
 BODY_MAX = 100_000
 
@@ -55,23 +58,35 @@ class MailView:
 
 
 def parse_recipients(entries: Sequence[str]) -> list[str]:
-    """``Name <address>`` entries (also comma-separated ones), each checked."""
+    """``Name <address>`` entries (also comma-separated ones), each checked.
+
+    An address given twice is kept once (the first spelling); names stay readable (quoted
+    when they hold a comma, never encoded: the message is encoded when it is sent).
+    """
     found: list[str] = []
+    seen: set[str] = set()
     for entry in entries:
         if "\n" in entry or "\r" in entry:
             raise AfterSalesError(_("A recipient cannot span lines"), field="to")
-        for name, address in getaddresses([entry]):
-            if not address and not name:
-                continue
+        pairs = [(name, address) for name, address in getaddresses([entry]) if name or address]
+        if entry.strip(" \t,;") and not pairs:
+            # Newer Pythons parse a malformed entry to nothing: say so rather than drop it.
+            raise AfterSalesError(
+                _("Not an email address: {entry}").format(entry=entry.strip()), field="to"
+            )
+        for name, address in pairs:
             local, at, domain = address.partition("@")
             if not at or not local or "." not in domain or " " in address:
                 shown = address or name
                 raise AfterSalesError(
                     _("Not an email address: {entry}").format(entry=shown), field="to"
                 )
-            recipient = formataddr((name, address)) if name else address
-            if recipient not in found:
-                found.append(recipient)
+            if address.lower() in seen:
+                continue
+            seen.add(address.lower())
+            found.append(
+                str(Address(display_name=name, username=local, domain=domain)) if name else address
+            )
     return found
 
 
@@ -143,9 +158,12 @@ def deliver(db: Database, ctx: Context, mail_id: int, smtp: SmtpSettings | None)
     if smtp is None:
         return _record(db, ctx, mail_id, MailState.QUEUED, _("SMTP is not configured"), False)
     try:
-        _send(smtp, message)
-    except smtplib.SMTPRecipientsRefused as refused:
-        return _record(db, ctx, mail_id, MailState.FAILED, _refusal(refused), True)
+        refused_some = _send(smtp, message)
+    except smtplib.SMTPRecipientsRefused as refused_all:
+        # Failed only when every refusal is for good (5xx); "451 try later" may work later.
+        replies = refused_all.recipients.values()
+        state = MailState.FAILED if all(code >= 500 for code, _r in replies) else MailState.QUEUED
+        return _record(db, ctx, mail_id, state, _refusal(refused_all.recipients), True)
     except smtplib.SMTPResponseException as refused:
         state = MailState.FAILED if refused.smtp_code >= 500 else MailState.QUEUED
         reason = f"{refused.smtp_code} {_text(refused.smtp_error)}"
@@ -153,13 +171,15 @@ def deliver(db: Database, ctx: Context, mail_id: int, smtp: SmtpSettings | None)
     except (OSError, smtplib.SMTPException) as problem:
         reason = str(problem) or type(problem).__name__
         return _record(db, ctx, mail_id, MailState.QUEUED, reason, True)
-    return _record(db, ctx, mail_id, MailState.SENT, "", True)
+    except Exception as problem:  # noqa: BLE001 - whatever happens, the outcome is recorded
+        reason = f"{type(problem).__name__}: {problem}"
+        return _record(db, ctx, mail_id, MailState.QUEUED, reason, True)
+    # Sent to the others; the recipients the server refused are named in the error.
+    return _record(db, ctx, mail_id, MailState.SENT, _refusal(refused_some), True)
 
 
-def _refusal(refused: smtplib.SMTPRecipientsRefused) -> str:
-    return "; ".join(
-        f"{who}: {code} {_text(text)}" for who, (code, text) in refused.recipients.items()
-    )
+def _refusal(recipients: dict[str, tuple[int, bytes]]) -> str:
+    return "; ".join(f"{who}: {code} {_text(text)}" for who, (code, text) in recipients.items())
 
 
 def _text(value: bytes | str) -> str:
@@ -168,29 +188,31 @@ def _text(value: bytes | str) -> str:
 
 def _message(mail: OutgoingMail, smtp: SmtpSettings | None) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = (smtp.sender or smtp.user) if smtp else "aftersales@localhost"
+    message["From"] = (smtp.sender or smtp.user if smtp else "") or DEFAULT_SENDER
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message.set_content(mail.body)
     return message
 
 
-def _send(smtp: SmtpSettings, message: EmailMessage) -> None:
+def _send(smtp: SmtpSettings, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    """Send ``message``; the recipients refused while others were accepted."""
     if smtp.security == "ssl":
         context = ssl.create_default_context()
         with smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=SMTP_TIMEOUT_S, context=context) as s:
-            _login_and_send(s, smtp, message)
-        return
+            return _login_and_send(s, smtp, message)
     with smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT_S) as server:
         if smtp.security == "starttls":
             server.starttls(context=ssl.create_default_context())
-        _login_and_send(server, smtp, message)
+        return _login_and_send(server, smtp, message)
 
 
-def _login_and_send(server: smtplib.SMTP, smtp: SmtpSettings, message: EmailMessage) -> None:
+def _login_and_send(
+    server: smtplib.SMTP, smtp: SmtpSettings, message: EmailMessage
+) -> dict[str, tuple[int, bytes]]:
     if smtp.user:
         server.login(smtp.user, smtp.password)
-    server.send_message(message)
+    return server.send_message(message)
 
 
 def _record(
