@@ -11,7 +11,6 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlmodel import col, select
-from textual.app import App
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select
@@ -20,7 +19,6 @@ from aftersales_tui.cli import DEMO_SHOP_URL
 from aftersales_tui.db import Database
 from aftersales_tui.models import (
     Coupon,
-    CouponProgram,
     MailState,
     MessageKind,
     OutgoingMail,
@@ -42,13 +40,23 @@ from aftersales_tui.services.linked import LinkKind
 from aftersales_tui.settings import Settings, SmtpSettings
 from aftersales_tui.widgets.smart_buttons import SmartButtonBox
 
-from .ui import make_app, press, settle, ticket_id, type_text
+from .ui import (
+    is_link_button,
+    make_app,
+    press,
+    program_id,
+    settle,
+    show_ticket,
+    smart_buttons,
+    tab_to,
+    ticket_id,
+    type_text,
+)
 
 NO_COUPON = 1038  # Support EU, customer Gemini Furniture (with an email), no coupon yet
 ONE_COUPON = 1029  # Customer Care, one coupon PFHA-MSP9-ENQK-2SDE (10% Apology Coupon)
 CODES = ("7KQF-2M9X-4TPA-HC3D", "9XRT-4WBN-2MPE-8QZA")
 SENDER = "Support <desk@shop.example.com>"
-MAX_TABS = 20
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -104,13 +112,6 @@ def with_smtp(server: SmtpServer) -> Settings:
     return Settings(shop_base_url=DEMO_SHOP_URL, smtp=server.settings)
 
 
-def smart_buttons(app: App[None]) -> dict[str, str]:
-    return {
-        box.button.kind.value: f"{box.button.total} {box.button.breakdown}"
-        for box in app.screen.query(SmartButtonBox)
-    }
-
-
 def coupons_of(db: Database, number: int) -> list[Coupon]:
     with db.read() as session:
         return list(
@@ -135,18 +136,6 @@ def follower_addresses(db: Database, number: int) -> list[str]:
             .where(TicketFollower.ticket_id == ticket_id(db, number))
         ).all()
     return sorted(e for e in emails if e)
-
-
-def program_id(db: Database, name: str) -> int:
-    with db.read() as session:
-        return session.exec(select(CouponProgram.id).where(CouponProgram.name == name)).one() or 0
-
-
-async def open_ticket(pilot: Pilot[None], db: Database, number: int) -> None:
-    """Show the ticket screen of a ticket (by number) directly, its loads finished."""
-    await settle(pilot)
-    pilot.app.push_screen(TicketScreen(ticket_id(db, number)))
-    await settle(pilot)
 
 
 async def generate(pilot: Pilot[None], until: str = "", *, with_keys: bool = False) -> None:
@@ -235,7 +224,7 @@ async def test_no_program_then_a_past_expiry_are_refused_then_thirty_days(
     messages = len(tickets.history(demo_db, ticket_id(demo_db, NO_COUPON)))
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_ticket(pilot, demo_db, NO_COUPON)
+        await show_ticket(pilot, ticket_id(demo_db, NO_COUPON))
         await press(pilot, "c")
         picker = app.screen.query_one("#program_id", Select)
         assert [str(label) for label, _value in picker._options[1:]] == [  # no promotion
@@ -274,7 +263,7 @@ async def test_no_coupon_action_where_the_team_has_none(demo_db: Database, ctx: 
     assert other is not None
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_ticket(pilot, demo_db, other.number)
+        await show_ticket(pilot, ticket_id(demo_db, other.number))
         assert "Coupon" not in [c.title for c in app.get_system_commands(app.screen)]
         assert not any(k.description == "Coupon" for k in screen_keys(app.screen))
         await press(pilot, "c")
@@ -290,7 +279,7 @@ async def test_send_by_email_over_smtp(
 ) -> None:
     app = make_app(demo_db, ctx, settings=with_smtp(smtp_server))
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_ticket(pilot, demo_db, NO_COUPON)
+        await show_ticket(pilot, ticket_id(demo_db, NO_COUPON))
         await press(pilot, "w")  # Mia follows too: two followers with an email
         followers = follower_addresses(demo_db, NO_COUPON)
         assert followers == ["info@geminifurniture.example.com", "mia@aftersales.example.com"]
@@ -327,7 +316,7 @@ async def test_without_smtp_the_mail_waits_then_a_retry_sends_it(
 ) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_ticket(pilot, demo_db, NO_COUPON)
+        await show_ticket(pilot, ticket_id(demo_db, NO_COUPON))
         await card_after_generating(pilot)
         await send_from_card(pilot)
         outbox = await open_outbox(pilot)
@@ -371,7 +360,7 @@ async def test_share_link_copies_the_link_and_keeps_it_on_screen(
     monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
     link = f"https://shop.example.com/coupon/{CODES[0]}?r=/shop"
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_ticket(pilot, demo_db, NO_COUPON)
+        await show_ticket(pilot, ticket_id(demo_db, NO_COUPON))
         await card_after_generating(pilot)
         await press(pilot, "l")
         share = app.screen
@@ -396,13 +385,9 @@ async def test_coupons_button_lists_both_coupons(
     )
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await open_ticket(pilot, demo_db, ONE_COUPON)
+        await show_ticket(pilot, ticket_id(demo_db, ONE_COUPON))
         assert smart_buttons(app)["coupons"] == "2 2 valid"
-        for _ in range(MAX_TABS):
-            focused = app.focused
-            if isinstance(focused, SmartButtonBox) and focused.button.kind == LinkKind.COUPONS:
-                break
-            await press(pilot, "tab")
+        await tab_to(pilot, is_link_button(LinkKind.COUPONS))
         await press(pilot, "enter")
         screen = app.screen
         assert isinstance(screen, CouponsScreen)

@@ -16,19 +16,26 @@ from datetime import date
 import pytest
 from sqlmodel import select
 from textual.pilot import Pilot
-from textual.widget import Widget
 
 from aftersales_tui.cli import DEMO_SHOP_URL
 from aftersales_tui.db import Database
-from aftersales_tui.models import CouponProgram, ProgramType, User
-from aftersales_tui.screens.ticket import TicketScreen
+from aftersales_tui.models import CouponProgram, ProgramType
 from aftersales_tui.services import Context, coupons, mail, triage
 from aftersales_tui.services.coupons import CouponRequest, CouponView
 from aftersales_tui.services.linked import LinkKind
 from aftersales_tui.services.mail import MailRequest
-from aftersales_tui.widgets.smart_buttons import SmartButtonBox
 
-from .ui import make_app, press, settle, ticket_id
+from .ui import (
+    is_link_button,
+    make_app,
+    press,
+    program_id,
+    settle,
+    show_ticket,
+    tab_to,
+    ticket_id,
+    user_id,
+)
 
 SnapCompare = Callable[..., bool]
 RunBefore = Callable[[Pilot[None]], Awaitable[None]]
@@ -40,8 +47,6 @@ ONE_COUPON = 1029  # Customer Care, one coupon PFHA-MSP9-ENQK-2SDE (10% Apology 
 CODES = ("7KQF-2M9X-4TPA-HC3D", "9XRT-4WBN-2MPE-8QZA")
 EXPIRY = date(2026, 12, 23)
 
-# Enough tabs to go once round any of these screens' focus chains.
-MAX_TABS = 20
 
 pytestmark = pytest.mark.usefixtures("steady_cursors", "fixed_codes")
 
@@ -51,16 +56,6 @@ def fixed_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Codes handed out in order instead of random ones."""
     queue = list(CODES)
     monkeypatch.setattr(coupons, "new_code", lambda: queue.pop(0))
-
-
-def user_id(db: Database, login: str) -> int:
-    with db.read() as session:
-        return session.exec(select(User.id).where(User.login == login)).one() or 0
-
-
-def program_id(db: Database, name: str) -> int:
-    with db.read() as session:
-        return session.exec(select(CouponProgram.id).where(CouponProgram.name == name)).one() or 0
 
 
 def add_coupon(db: Database, ctx: Context, number: int, program: str) -> CouponView:
@@ -73,33 +68,13 @@ def add_coupon(db: Database, ctx: Context, number: int, program: str) -> CouponV
     )
 
 
-async def open_ticket(pilot: Pilot[None], ticket: int) -> None:
-    """Show the ticket screen of a ticket (by id) directly, its loads finished."""
-    await settle(pilot)
-    pilot.app.push_screen(TicketScreen(ticket))
-    await settle(pilot)
-
-
-async def tab_to(pilot: Pilot[None], wanted: Callable[[Widget | None], bool]) -> None:
-    """Press tab until the focused widget is the wanted one."""
-    for _ in range(MAX_TABS):
-        if wanted(pilot.app.focused):
-            return
-        await press(pilot, "tab")
-    assert wanted(pilot.app.focused), f"tab never reached it; focused: {pilot.app.focused!r}"
-
-
-def is_coupons_button(widget: Widget | None) -> bool:
-    return isinstance(widget, SmartButtonBox) and widget.button.kind == LinkKind.COUPONS
-
-
 def open_coupons_button(db: Database, number: int, *keys: str) -> RunBefore:
     """Open a ticket, tab to its Coupons smart button, press enter, then `keys`."""
     ticket = ticket_id(db, number)
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await open_ticket(pilot, ticket)
-        await tab_to(pilot, is_coupons_button)
+        await show_ticket(pilot, ticket)
+        await tab_to(pilot, is_link_button(LinkKind.COUPONS))
         await press(pilot, "enter", *keys)
 
     return run_before
@@ -113,7 +88,7 @@ def coupon_modal(db: Database, number: int) -> RunBefore:
     ticket = ticket_id(db, number)
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await open_ticket(pilot, ticket)
+        await show_ticket(pilot, ticket)
         await press(pilot, "c")
 
     return run_before

@@ -31,7 +31,7 @@ def rendered_text(renderable: object) -> str:
 
 def stage_of(db: Database, number: int) -> Stage:
     with db.read() as session:
-        return session.exec(select(Ticket.stage).where(Ticket.number == number)).one()
+        return Stage(session.exec(select(Ticket.stage).where(Ticket.number == number)).one())
 
 
 async def test_filter_then_open(demo_db: Database, ctx: Context) -> None:

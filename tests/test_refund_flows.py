@@ -14,9 +14,8 @@ from aftersales_tui.screens.credit_notes import CreditNotesScreen
 from aftersales_tui.screens.refund_modal import RefundModal
 from aftersales_tui.screens.ticket import TicketScreen
 from aftersales_tui.services import Context, tickets
-from aftersales_tui.widgets.smart_buttons import SmartButtonBox
 
-from .ui import make_app, press, settle, ticket_id, type_text
+from .ui import make_app, press, settle, smart_buttons, ticket_id, type_text
 
 
 def credit_notes_of(db: Database, number: int) -> list[Invoice]:
@@ -31,16 +30,6 @@ def credit_notes_of(db: Database, number: int) -> list[Invoice]:
                 .order_by(col(Invoice.id))
             ).all()
         )
-
-
-def smart_buttons(app: object) -> dict[str, str]:
-    from textual.app import App
-
-    assert isinstance(app, App)
-    return {
-        box.button.kind.value: f"{box.button.total} {box.button.breakdown}"
-        for box in app.screen.query(SmartButtonBox)
-    }
 
 
 async def test_home_open_refund_reverse_and_the_panel_counts_it(

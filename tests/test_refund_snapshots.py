@@ -9,22 +9,28 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import pytest
-from sqlmodel import select
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input
 
 from aftersales_tui.db import Database
-from aftersales_tui.models import Team, User
-from aftersales_tui.screens.ticket import TicketScreen
 from aftersales_tui.services import Context, directory, ledger, refunds
 from aftersales_tui.services import tickets as ticket_service
 from aftersales_tui.services.linked import LinkKind
 from aftersales_tui.services.refunds import RefundMode, RefundRequest
 from aftersales_tui.services.tickets import TicketFields
-from aftersales_tui.widgets.smart_buttons import SmartButtonBox
 
-from .ui import make_app, press, settle, ticket_id
+from .ui import (
+    is_link_button,
+    keys_for,
+    make_app,
+    press,
+    show_ticket,
+    tab_to,
+    team_id,
+    ticket_id,
+    user_id,
+)
 
 SnapCompare = Callable[..., bool]
 RunBefore = Callable[[Pilot[None]], Awaitable[None]]
@@ -37,49 +43,12 @@ TRACKED_PRODUCT = 1045  # lot/serial-tracked product, open invoice INV/2026/0000
 PAID_INVOICE = 1120  # paid invoice INV/2026/00033: only Reverse
 ONE_DRAFT = 1041  # one draft credit note RSHOP/2026/00001 on a paid invoice
 
-# Enough tabs to go once round any of these screens' focus chains.
-MAX_TABS = 20
 
 pytestmark = pytest.mark.usefixtures("steady_cursors")
 
 
-def keys_for(text: str) -> list[str]:
-    """The key names that type `text` one character at a time."""
-    return ["space" if char == " " else char for char in text]
-
-
-def user_id(db: Database, login: str) -> int:
-    with db.read() as session:
-        return session.exec(select(User.id).where(User.login == login)).one() or 0
-
-
-def team_id(db: Database, name: str) -> int:
-    with db.read() as session:
-        return session.exec(select(Team.id).where(Team.name == name)).one() or 0
-
-
-async def open_ticket(pilot: Pilot[None], ticket: int) -> None:
-    """Show the ticket screen of a ticket (by id) directly, its loads finished."""
-    await settle(pilot)
-    pilot.app.push_screen(TicketScreen(ticket))
-    await settle(pilot)
-
-
-async def tab_to(pilot: Pilot[None], wanted: Callable[[Widget | None], bool]) -> None:
-    """Press tab until the focused widget is the wanted one."""
-    for _ in range(MAX_TABS):
-        if wanted(pilot.app.focused):
-            return
-        await press(pilot, "tab")
-    assert wanted(pilot.app.focused), f"tab never reached it; focused: {pilot.app.focused!r}"
-
-
 def has_id(widget_id: str) -> Callable[[Widget | None], bool]:
     return lambda widget: widget is not None and widget.id == widget_id
-
-
-def is_credit_notes_button(widget: Widget | None) -> bool:
-    return isinstance(widget, SmartButtonBox) and widget.button.kind == LinkKind.CREDIT_NOTES
 
 
 async def type_into_focused(pilot: Pilot[None], text: str) -> None:
@@ -93,7 +62,7 @@ def refund_modal(db: Database, ticket_number: int) -> RunBefore:
     ticket = ticket_id(db, ticket_number)
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await open_ticket(pilot, ticket)
+        await show_ticket(pilot, ticket)
         await press(pilot, "f")
 
     return run_before
@@ -194,8 +163,8 @@ def open_credit_notes_button(db: Database, ticket_number: int) -> RunBefore:
     ticket = ticket_id(db, ticket_number)
 
     async def run_before(pilot: Pilot[None]) -> None:
-        await open_ticket(pilot, ticket)
-        await tab_to(pilot, is_credit_notes_button)
+        await show_ticket(pilot, ticket)
+        await tab_to(pilot, is_link_button(LinkKind.CREDIT_NOTES))
         await press(pilot, "enter")
 
     return run_before

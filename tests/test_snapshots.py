@@ -14,12 +14,12 @@ from sqlmodel import select
 from textual.pilot import Pilot
 
 from aftersales_tui.db import Database
-from aftersales_tui.models import Team, User
+from aftersales_tui.models import Team
 from aftersales_tui.services import Context
 from aftersales_tui.services import tickets as ticket_service
 from aftersales_tui.services.tickets import TicketFields
 
-from .ui import make_app, press, settle
+from .ui import keys_for, make_app, press, settle, team_id, user_id
 
 SnapCompare = Callable[..., bool]
 RunBefore = Callable[[Pilot[None]], Awaitable[None]]
@@ -37,11 +37,6 @@ HOSTILE_DESCRIPTION = "[red]not red[/red]"
 pytestmark = pytest.mark.usefixtures("steady_cursors")
 
 
-def keys_for(text: str) -> list[str]:
-    """The key names that type `text` one character at a time."""
-    return ["space" if char == " " else char for char in text]
-
-
 def open_ticket(number: int) -> RunBefore:
     """Filter the list by the ticket's number, go back to the list and open the ticket."""
 
@@ -50,16 +45,6 @@ def open_ticket(number: int) -> RunBefore:
         await press(pilot, "slash", *keys_for(str(number)), "enter", "enter")
 
     return run_before
-
-
-def user_id(db: Database, login: str) -> int:
-    with db.read() as session:
-        return session.exec(select(User.id).where(User.login == login)).one() or 0
-
-
-def team_id(db: Database, name: str) -> int:
-    with db.read() as session:
-        return session.exec(select(Team.id).where(Team.name == name)).one() or 0
 
 
 def team_names(db: Database) -> list[str]:
