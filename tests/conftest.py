@@ -5,11 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from aftersales_tui.db import Database, open_database
 from aftersales_tui.services.context import Context, frozen_clock
+
+if TYPE_CHECKING:
+    from .accounting_builders import Shop
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
@@ -58,3 +62,19 @@ def steady_cursors(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+@pytest.fixture
+def shop(db: Database) -> Shop:
+    """A small shop for accounting tests: a team with Refunds on, a customer, a journal."""
+    from . import factories as f
+    from .accounting_builders import Shop, journal
+
+    return Shop(
+        db=db,
+        team_id=f.team(db, use_refunds=True),
+        customer_id=f.partner(db, "Azure Interior"),
+        journal_id=journal(db),
+        desk=f.product(db, "Desk"),
+        chair=f.product(db, "Chair"),
+    )

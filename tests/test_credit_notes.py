@@ -18,31 +18,18 @@ from aftersales_tui.services.errors import AfterSalesError
 from aftersales_tui.services.refunds import RefundMode, RefundScope
 
 from . import factories as f
-from .conftest import TODAY
-from .test_refunds import (
+from .accounting_builders import (
     Line,
     Shop,
     ask,
     footprint,
     invoice_log,
-    journal,
     lines_of,
     load,
     lot,
     ticket_log,
 )
-
-
-@pytest.fixture
-def shop(db: Database) -> Shop:
-    return Shop(
-        db=db,
-        team_id=f.team(db, use_refunds=True),
-        customer_id=f.partner(db, "Azure Interior"),
-        journal_id=journal(db),
-        desk=f.product(db, "Desk"),
-        chair=f.product(db, "Chair"),
-    )
+from .conftest import TODAY
 
 
 def refund(
