@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from .. import formatting as fmt
 from ..db import Database
@@ -359,17 +360,27 @@ def _check(
     return chosen
 
 
+def _due(today: date) -> SelectOfScalar[Invoice]:
+    """Scheduled drafts whose date has come."""
+    return select(Invoice).where(
+        Invoice.move_type == MoveType.CREDIT_NOTE,
+        Invoice.state == InvoiceState.DRAFT,
+        col(Invoice.auto_post),
+        col(Invoice.invoice_date) <= today,
+    )
+
+
 def post_due(db: Database, ctx: Context) -> list[str]:
-    """Post the scheduled credit notes whose date has come; returns their names."""
+    """Post the scheduled credit notes whose date has come; returns their names.
+
+    It runs each time the desk starts: a read first, so that the write lock is taken
+    only when something is due (and the list is read again inside the transaction).
+    """
+    with db.read() as session:
+        if session.exec(_due(ctx.today()).limit(1)).first() is None:
+            return []
     with db.write() as session:
-        due = session.exec(
-            select(Invoice).where(
-                Invoice.move_type == MoveType.CREDIT_NOTE,
-                Invoice.state == InvoiceState.DRAFT,
-                col(Invoice.auto_post),
-                col(Invoice.invoice_date) <= ctx.today(),
-            )
-        ).all()
+        due = session.exec(_due(ctx.today())).all()
         for credit in due:
             credit_notes.post_and_log(session, ctx, credit)
         return [c.name or "" for c in due]

@@ -13,7 +13,7 @@ from sqlmodel import Session
 from .. import formatting as fmt
 from ..db import Database
 from ..i18n import _
-from ..models import CLOSED_STAGES, Priority, Stage, Ticket, User
+from ..models import CLOSED_STAGES, Priority, Stage, Ticket, TicketFollower, User
 from . import chatter, linked, tickets
 from .context import Context
 from .directory import current_agent
@@ -125,8 +125,6 @@ def follow(db: Database, ctx: Context, ticket_ids: Sequence[int], following: boo
         me = current_agent(session, ctx)
 
     def change(session: Session, ticket: Ticket) -> str | None:
-        from ..models import TicketFollower
-
         ticket_id = ticket.id or 0
         existing = session.get(TicketFollower, (ticket_id, me.partner_id))
         if following:
@@ -143,8 +141,6 @@ def follow(db: Database, ctx: Context, ticket_ids: Sequence[int], following: boo
 
 
 def is_following(db: Database, ctx: Context, ticket_id: int) -> bool:
-    from ..models import TicketFollower
-
     with db.read() as session:
         me = current_agent(session, ctx)
         return session.get(TicketFollower, (ticket_id, me.partner_id)) is not None
