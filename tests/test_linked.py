@@ -373,3 +373,21 @@ def test_available_actions_in_a_session(db: Database, team_id: int, ticket_id: i
         assert ticket is not None
         assert linked.available_actions(s, ticket) == [Action.REPAIR]
     assert linked.load_available_actions(db, 9999) == []
+
+
+def test_the_ticket_page_is_read_in_one_transaction(db: Database, ticket_id: int) -> None:
+    from datetime import date
+
+    begins: list[int] = []
+
+    def record(_conn: Any) -> None:
+        begins.append(1)
+
+    event.listen(db.engine, "begin", record)
+    try:
+        page = linked.ticket_page(db, ticket_id, date(2026, 11, 23))
+    finally:
+        event.remove(db.engine, "begin", record)
+    assert page.detail.id == ticket_id
+    assert (page.buttons, page.history) == ([], [])
+    assert len(begins) == 1

@@ -12,7 +12,6 @@ from textual.widgets import Footer
 from .. import formatting as fmt
 from ..i18n import _
 from ..services import AfterSalesError, linked, tickets
-from ..services.chatter import ChatterEntry
 from ..services.tickets import TicketDetail
 from ..widgets.action_bar import ActionBar
 from ..widgets.chatter_log import ChatterLog
@@ -78,26 +77,18 @@ class TicketScreen(DeskScreen):
     def _load(self) -> None:
         desk = self.desk
         try:
-            detail = tickets.load(desk.db, self.ticket_id)
+            page = linked.ticket_page(desk.db, self.ticket_id, desk.ctx.today())
         except AfterSalesError as gone:
             self.app.call_from_thread(self._gone, gone.message)
             return
-        actions = linked.load_available_actions(desk.db, self.ticket_id)
-        buttons = linked.load_smart_buttons(desk.db, self.ticket_id, desk.ctx.today())
-        history = tickets.history(desk.db, self.ticket_id)
-        self.app.call_from_thread(self._show, detail, actions, buttons, history)
+        self.app.call_from_thread(self._show, page)
 
     def _gone(self, message: str) -> None:
         self.notify(message, severity="error")
         self.dismiss(None)
 
-    def _show(
-        self,
-        detail: TicketDetail,
-        actions: list[linked.Action],
-        buttons: list[linked.SmartButton],
-        history: list[ChatterEntry],
-    ) -> None:
+    def _show(self, page: linked.TicketPage) -> None:
+        detail, actions, buttons, history = page.detail, page.actions, page.buttons, page.history
         self.ticket = detail
         self._show_bar(detail)
         self.query_one(ActionBar).show(actions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import String, case, func, literal, union_all
 from sqlmodel import Session, col, select
@@ -27,6 +28,10 @@ from ..models import (
     Team,
     Ticket,
 )
+
+if TYPE_CHECKING:
+    from .chatter import ChatterEntry
+    from .tickets import TicketDetail
 
 
 class LinkKind(StrEnum):
@@ -256,3 +261,28 @@ def load_available_actions(db: Database, ticket_id: int) -> list[Action]:
 def team_switch(action: Action) -> str:
     """The name of the team's switch that turns ``action`` on."""
     return _SWITCHES[action]
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    """Everything the ticket screen shows, read in one snapshot."""
+
+    detail: TicketDetail
+    actions: list[Action]
+    buttons: list[SmartButton]
+    history: list[ChatterEntry]
+
+
+def ticket_page(db: Database, ticket_id: int, today: date) -> TicketPage:
+    """The ticket, its actions, its smart buttons and its chatter, in one read."""
+    from . import chatter, tickets
+
+    with db.read() as session:
+        detail = tickets.detail(session, ticket_id)
+        ticket = tickets.get(session, ticket_id)
+        return TicketPage(
+            detail=detail,
+            actions=available_actions(session, ticket),
+            buttons=smart_buttons(session, ticket_id, today),
+            history=chatter.history(session, tickets.MODEL, ticket_id),
+        )
