@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 from ..i18n import _
 from ..services import coupons, credit_notes
 from ..services.coupons import CouponView
-from ..services.linked import Action, LinkKind
+from ..services.linked import Action, LinkKind, action_label
 from .base import desk_of
 
 
@@ -81,3 +82,11 @@ LINK_LISTS: dict[LinkKind, Callable[[Screen[Any], int, Callable[[], None]], None
 
 def action_keys() -> dict[Action, str]:
     return {action: entry.key for action, entry in ACTIONS.items()}
+
+
+def action_bindings() -> list[Binding]:
+    """The ticket screen's key for each action (help, footer and palette are built from them)."""
+    return [
+        Binding(entry.key, f"after_sales('{action.value}')", action_label(action), id=action.value)
+        for action, entry in ACTIONS.items()
+    ]

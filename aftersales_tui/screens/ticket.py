@@ -21,15 +21,14 @@ from ..widgets.ticket_fields import TicketFields
 from ..widgets.title_bar import TitleBar
 from . import triage_flow
 from .action_modal import open_modal
-from .after_sales import ACTIONS, LINK_LISTS, action_keys
+from .after_sales import ACTIONS, LINK_LISTS, action_bindings, action_keys
 from .base import DeskScreen
 from .note import NoteModal
 
 
 class TicketScreen(DeskScreen):
     BINDINGS = [
-        Binding("f", "after_sales('refund')", _("Refund"), id="refund"),
-        Binding("c", "after_sales('coupon')", _("Coupon"), id="coupon"),
+        *action_bindings(),
         Binding("e", "edit", _("Edit"), id="edit"),
         Binding("l", "log_note", _("Log note"), id="log-note"),
         Binding("a", "assign", _("Assign"), id="assign"),
