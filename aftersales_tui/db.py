@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, Oper
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
+from . import fulltext
 from .i18n import _
 
 APP_NAME = "aftersales-tui"
@@ -188,10 +189,31 @@ def _invoice_auto_post(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE invoice ADD COLUMN auto_post BOOLEAN NOT NULL DEFAULT 0"))
 
 
+def _list_indexes(conn: Connection) -> None:
+    """Ticket list indexes ordered by number, then the full-text index."""
+    from .models import Ticket
+
+    for old in (
+        "ix_ticket_stage_id",
+        "ix_ticket_team_id",
+        "ix_ticket_user_id",
+        "ix_ticket_partner_id",
+        "ix_ticket_created_at",
+        "ix_ticket_priority",
+    ):
+        conn.execute(text(f"DROP INDEX IF EXISTS {old}"))
+    existing = {i["name"] for i in inspect(conn).get_indexes("ticket")}
+    for index in Ticket.__table__.indexes:  # type: ignore[attr-defined]
+        if index.name not in existing:
+            index.create(conn)
+    fulltext.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _baseline),
     Migration(2, "ticket edit version (conflict detection)", _ticket_version),
     Migration(3, "scheduled credit notes (invoice.auto_post)", _invoice_auto_post),
+    Migration(4, "ticket list indexes by number, full-text index", _list_indexes),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -223,6 +245,7 @@ def upgrade(engine: Engine) -> int:
                 raise StorageError(_("This database was not created by the after-sales desk"))
             conn.execute(text(f"CREATE TABLE {_VERSION_TABLE} (version INTEGER NOT NULL)"))
             SQLModel.metadata.create_all(conn)
+            fulltext.create(conn)
             _write_version(conn, SCHEMA_VERSION)
             return 0
         if found > SCHEMA_VERSION:

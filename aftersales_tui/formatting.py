@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
-from .i18n import _
+from .i18n import _, ngettext
 from .models import Priority, Stage
 
 
@@ -73,6 +73,13 @@ def priority_stars(priority: Priority) -> str:
 
 def ticket_ref(number: int) -> str:
     return f"#{number}"
+
+
+def ticket_count(n: int, *, capped: bool = False) -> str:
+    """``1 ticket``, ``1,234 tickets``, or ``10,000+ tickets`` when counting stopped there."""
+    if capped:
+        return _("{n}+ tickets").format(n=f"{n:,}")
+    return ngettext("{n} ticket", "{n} tickets", n).format(n=f"{n:,}")
 
 
 def parse_day(text: str, today: date) -> date:

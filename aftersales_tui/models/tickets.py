@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from .base import UTCDateTime, enum_type
@@ -13,12 +13,15 @@ from .enums import Priority, Stage
 
 class Ticket(SQLModel, table=True):
     __table_args__ = (
-        Index("ix_ticket_stage_id", "stage", "id"),
-        Index("ix_ticket_team_id", "team_id", "id"),
-        Index("ix_ticket_user_id", "user_id", "id"),
-        Index("ix_ticket_partner_id", "partner_id", "id"),
-        Index("ix_ticket_created_at", "created_at", "id"),
-        Index("ix_ticket_priority", "priority", "id"),
+        # The list filters by these and orders by number (unique): each index hands rows over
+        # already in list order, so a window of the list never sorts the table.
+        Index("ix_ticket_stage_number", "stage", "number"),
+        Index("ix_ticket_team_number", "team_id", "number"),
+        Index("ix_ticket_user_number", "user_id", "number"),
+        Index("ix_ticket_partner_number", "partner_id", "number"),
+        Index("ix_ticket_created_number", "created_at", "number"),
+        Index("ix_ticket_priority_number", "priority", "number"),
+        Index("ix_ticket_title_number", text("title COLLATE NOCASE"), "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -9,7 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input
 
 from .. import formatting as fmt
-from ..i18n import _, ngettext
+from ..i18n import _
 from ..models import Stage
 from ..services import directory, linked, tickets
 from ..services import ticket_list as tl
@@ -28,6 +28,7 @@ class HomeScreen(DeskScreen):
     BINDINGS = [
         Binding("slash", "filter", _("Filter"), key_display="/", id="filter"),
         Binding("enter", "open", _("Open ticket"), id="open"),
+        Binding("number_sign", "go_to", _("Go to ticket number"), key_display="#", id="go-to"),
         Binding("n", "new_ticket", _("New"), id="new"),
         Binding("a", "assign", _("Assign"), id="assign"),
         Binding("s", "stage", _("Stage"), id="stage"),
@@ -91,9 +92,7 @@ class HomeScreen(DeskScreen):
     def _update_bar(self) -> None:
         flt = self.table.ticket_filter
         parts = [_("After-Sales Desk")]
-        parts.append(
-            ngettext("{n} ticket", "{n} tickets", self.table.total).format(n=self.table.total)
-        )
+        parts.append(fmt.ticket_count(self.table.total, capped=self.table.capped))
         active = []
         if flt.text:
             active.append(_("“{text}”").format(text=flt.text))
@@ -145,7 +144,7 @@ class HomeScreen(DeskScreen):
     def _sort_by(self, event: TicketTable.SortRequested) -> None:
         self.table.reload(sort=self.table.ticket_sort.toggled(event.key))
 
-    @on(TicketTable.RowSelected)
+    @on(TicketTable.Selected)
     def _row_selected(self) -> None:
         self.action_open()
 
@@ -209,11 +208,8 @@ class HomeScreen(DeskScreen):
         labels = {
             tl.SortKey.NUMBER: _("Number"),
             tl.SortKey.TITLE: _("Title"),
-            tl.SortKey.CUSTOMER: _("Customer"),
-            tl.SortKey.TEAM: _("Team"),
             tl.SortKey.STAGE: _("Stage"),
             tl.SortKey.PRIORITY: _("Priority"),
-            tl.SortKey.ASSIGNEE: _("Assigned"),
             tl.SortKey.AGE: _("Age"),
         }
 
@@ -246,6 +242,16 @@ class HomeScreen(DeskScreen):
             from .ticket import TicketScreen
 
             self.app.push_screen(TicketScreen(ticket_id))
+
+    def action_go_to(self) -> None:
+        from .go_to import GoToModal
+
+        def chosen(number: int | None) -> None:
+            if number is not None:
+                self.table.go_to(number)
+                self.table.focus()
+
+        self.app.push_screen(GoToModal(), chosen)
 
     def action_new_ticket(self) -> None:
         from .ticket_form import new_ticket

@@ -18,8 +18,10 @@ class TicketSummary(Static):
     def __init__(self, ctx: Context, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._ctx = ctx
+        self.ticket: TicketDetail | None = None
 
     def show(self, ticket: TicketDetail | None) -> None:
+        self.ticket = ticket
         if ticket is None:
             self.border_title = ""
             self.update(Text(_("No ticket matches."), style="dim"))

@@ -1,15 +1,23 @@
-"""The ticket list: a table that reads tickets page by page as the cursor moves down."""
+"""The ticket list: a virtual table that draws only the rows on screen.
+
+The list can hold a million tickets. The table knows how many there are (or that there are
+more than it counted), draws its lines itself, and reads the rows it is about to show in
+blocks, in background threads; a row not read yet shows as ``…`` for the moment it takes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.binding import Binding
-from textual.events import Resize
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from .. import formatting as fmt
 from ..db import Database
@@ -18,9 +26,10 @@ from ..services import Context
 from ..services import ticket_list as tl
 from ..workers import ReportsWorkerErrors
 from .literal import one_line
+from .row_window import BLOCK, BlockRead, RowWindow
 
 MARK = "●"
-PREFETCH_MARGIN = 30
+PADDING = 1
 
 # (key, label, width); a width of 0 takes what is left for the title. The number column
 # also carries the mark (●) and is as wide as the widest number read so far.
@@ -37,29 +46,34 @@ _COLUMNS: tuple[tuple[str, str, int], ...] = (
 # Dropped first when the table is narrow, in this order.
 _OPTIONAL = ("team", "assignee", "age", "customer")
 _MIN_TITLE = 18
-_SCROLLBAR = 2
-_SORT_OF_COLUMN = {
+SORT_OF_COLUMN = {
     "number": tl.SortKey.NUMBER,
     "title": tl.SortKey.TITLE,
-    "customer": tl.SortKey.CUSTOMER,
-    "team": tl.SortKey.TEAM,
     "stage": tl.SortKey.STAGE,
     "priority": tl.SortKey.PRIORITY,
-    "assignee": tl.SortKey.ASSIGNEE,
     "age": tl.SortKey.AGE,
 }
 
 
-class TicketTable(ReportsWorkerErrors, DataTable[Text]):
-    """Shows ``total`` tickets but only ever holds the pages read so far (``loaded``)."""
+class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
+    """Shows ``total`` tickets, holding only the blocks of rows around the screen."""
 
     BINDINGS = [
-        Binding("enter", "select_cursor", _("Open ticket"), show=False),
-        Binding("j", "cursor_down", _("Down"), show=False),
-        Binding("k", "cursor_up", _("Up"), show=False),
-        Binding("g", "first", _("First ticket"), show=False),
-        Binding("G", "last", _("Last loaded ticket"), show=False),
+        Binding("enter", "select", _("Open ticket"), show=False),
+        Binding("down,j", "cursor(1)", _("Down"), show=False),
+        Binding("up,k", "cursor(-1)", _("Up"), show=False),
+        Binding("pagedown", "page(1)", _("Page down"), show=False),
+        Binding("pageup", "page(-1)", _("Page up"), show=False),
+        Binding("home,g", "first", _("First ticket"), show=False),
+        Binding("end,G", "last", _("Last ticket"), show=False),
     ]
+
+    COMPONENT_CLASSES = {
+        "ticket-table--header",
+        "ticket-table--cursor",
+        "ticket-table--cursor-blurred",
+        "ticket-table--pending",
+    }
 
     @dataclass
     class Highlighted(Message):
@@ -69,7 +83,7 @@ class TicketTable(ReportsWorkerErrors, DataTable[Text]):
 
     @dataclass
     class Loaded(Message):
-        """A new result set (filter or sort changed) has its first page on screen."""
+        """A new result set (filter or sort changed) has its first rows on screen."""
 
         total: int
 
@@ -77,18 +91,52 @@ class TicketTable(ReportsWorkerErrors, DataTable[Text]):
     class SortRequested(Message):
         key: tl.SortKey
 
+    @dataclass
+    class Selected(Message):
+        """Enter (or a click on the highlighted row): open this ticket."""
+
+        ticket_id: int
+
     def __init__(self, db: Database, ctx: Context, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=False)
+        super().__init__(id=id)
         self._db = db
         self._ctx = ctx
         self.ticket_filter = tl.TicketFilter()
         self.ticket_sort = tl.TicketSort()
-        self.loaded: list[tl.TicketRow] = []
-        self.total = 0
+        self.window = RowWindow()
+        self.cursor = 0
         self.marked: set[int] = set()
+        self.ready = False
         self._generation = 0
-        self._loading_more = False
-        self._shown_columns: tuple[str, ...] = ()
+        self._announced: int | None = None
+        self._reading = False
+        self._keep_cursor = False
+        self._wanted: tuple[int, tl.TicketFilter, tl.TicketSort, int] | None = None
+        self._shown_columns: tuple[tuple[str, str, int], ...] = ()
+
+    # --- what the list holds ----------------------------------------------------------------
+
+    @property
+    def total(self) -> int:
+        return self.window.total
+
+    @property
+    def capped(self) -> bool:
+        """True when the list holds more than ``total`` tickets (it stopped counting)."""
+        return not self.window.exact
+
+    def row_at(self, index: int) -> tl.TicketRow | None:
+        return self.window.row(index)
+
+    @property
+    def loaded(self) -> list[tl.TicketRow]:
+        """The rows held in memory, in list order."""
+        return self.window.rows()
+
+    @property
+    def current_id(self) -> int | None:
+        row = self.window.row(self.cursor) if self.total else None
+        return row.id if row is not None else None
 
     # --- loading ----------------------------------------------------------------------
 
@@ -99,85 +147,220 @@ class TicketTable(ReportsWorkerErrors, DataTable[Text]):
         *,
         keep_cursor: bool = False,
     ) -> None:
-        """Read the first page again (for a new filter or sort, or after a change)."""
+        """Read the list again (a new filter or sort, or a change made elsewhere)."""
         if flt is not None:
             self.ticket_filter = flt
         if sort is not None:
             self.ticket_sort = sort
         self._generation += 1
-        keep = self.cursor_row if keep_cursor else 0
-        limit = max(tl.PAGE_SIZE, keep + PREFETCH_MARGIN)
-        self._load(self._generation, 0, limit, keep, True)
+        self._keep_cursor = keep_cursor
+        cursor = self.cursor if keep_cursor else 0
+        self._wanted = (self._generation, self.ticket_filter, self.ticket_sort, cursor)
+        if not self._reading:
+            self._read_wanted()
 
-    @work(thread=True, exclusive=True, group="ticket-list", exit_on_error=False)
-    def _load(self, generation: int, offset: int, limit: int, cursor: int, fresh: bool) -> None:
-        page = tl.load_page(
-            self._db,
-            self._ctx,
-            self.ticket_filter,
-            self.ticket_sort,
-            offset,
-            limit,
-            with_total=fresh,
-        )
-        self.app.call_from_thread(self._apply, generation, page, cursor, fresh)
+    def _read_wanted(self) -> None:
+        """Start the newest read asked for. Keys typed while one runs only replace the wish:
+        each read that starts is the latest filter, and none waits behind stale ones."""
+        if self._wanted is None:
+            return
+        wanted, self._wanted = self._wanted, None
+        self._reading = True
+        self._load(*wanted)
 
-    def _apply(self, generation: int, page: tl.TicketPage, cursor: int, fresh: bool) -> None:
+    @work(thread=True, group="ticket-list", exit_on_error=False)
+    def _load(
+        self, generation: int, flt: tl.TicketFilter, sort: tl.TicketSort, cursor: int
+    ) -> None:
+        """The count and the block under the cursor, in one read."""
+        try:
+            with self._db.read() as session:
+                counted = tl.count(session, self._ctx, flt)
+                cursor = max(0, min(cursor, counted.total - 1))
+                block = cursor // BLOCK
+                rows = tl.fetch_page(session, self._ctx, flt, sort, block * BLOCK, BLOCK)
+        finally:
+            self.app.call_from_thread(self._read_finished)
+        self.app.call_from_thread(self._loaded, generation, counted, cursor, block, rows)
+
+    def _read_finished(self) -> None:
+        self._reading = False
+        self._read_wanted()
+
+    def _loaded(
+        self,
+        generation: int,
+        counted: tl.ListCount,
+        cursor: int,
+        block: int,
+        rows: list[tl.TicketRow],
+    ) -> None:
         if generation != self._generation:
             return  # an older request: the filter changed meanwhile
-        self._loading_more = False
-        if not fresh:
-            self.loaded.extend(page.rows)
-            for row in page.rows:
-                self._add(row)
-            return
-        self.loaded = list(page.rows)
-        self.total = page.total
-        self._rebuild()
-        if self.loaded:
-            self.move_cursor(row=min(cursor, len(self.loaded) - 1), scroll=True)
+        if self._keep_cursor:  # where the cursor is now (it may have moved meanwhile)
+            cursor = max(0, min(self.cursor, counted.total - 1))
+        self.window.reset(counted.total, not counted.capped)
+        self.window.put(block, rows, cursor)
+        self.cursor = cursor
+        self.ready = True
+        self._layout_columns()
+        self._resize_virtual()
+        self._scroll_to_cursor(centre=True)
+        self.refresh()
         self.post_message(self.Loaded(self.total))
+        self._announce(force=True)
+
+    def _fetch_missing(self) -> None:
+        top = round(self.scroll_offset.y)
+        height = max(1, self.size.height - 1)
+        wanted = self.window.missing(top - BLOCK // 2, top + height + BLOCK // 2)
+        cursor_block = self.window.missing(self.cursor, self.cursor)
+        for block in dict.fromkeys(cursor_block + wanted):
+            self._fetch_block(self._generation, self.window.plan(block))
+
+    @work(thread=True, group="ticket-blocks", exit_on_error=False)
+    def _fetch_block(self, generation: int, read: BlockRead) -> None:
+        flt, sort = self.ticket_filter, self.ticket_sort
+        with self._db.read() as session:
+            if read.how == "after" and read.anchor is not None:
+                rows = tl.fetch_after(session, self._ctx, flt, sort, read.anchor, read.limit)
+            elif read.how == "before" and read.anchor is not None:
+                rows = tl.fetch_before(session, self._ctx, flt, sort, read.anchor, read.limit)
+            elif read.how == "from_end":
+                rows = tl.fetch_from_end(session, self._ctx, flt, sort, read.offset, read.limit)
+            else:
+                rows = tl.fetch_page(session, self._ctx, flt, sort, read.offset, read.limit)
+        self.app.call_from_thread(self._block_read, generation, read.block, rows)
+
+    def _block_read(self, generation: int, block: int, rows: list[tl.TicketRow]) -> None:
+        if generation != self._generation:
+            return
+        self.window.put(block, rows, self.cursor)
+        if len(rows) < BLOCK and self.window.exact:
+            # The list ended sooner than counted (tickets gone meanwhile): read it again.
+            if block * BLOCK + len(rows) < self.total:
+                self.reload(keep_cursor=True)
+                return
+        self.refresh()
         self._announce()
 
-    def _maybe_load_more(self) -> None:
-        if self._loading_more or len(self.loaded) >= self.total:
+    @work(thread=True, exclusive=True, group="ticket-count", exit_on_error=False)
+    def _count_further(self, generation: int, cap: int | None, then_last: bool = False) -> None:
+        """Count past the cap (``None``: to the end) once the agent goes that far."""
+        with self._db.read() as session:
+            if cap is None:
+                counted = tl.count(session, self._ctx, self.ticket_filter, cap=2**62)
+            else:
+                counted = tl.count(session, self._ctx, self.ticket_filter, cap)
+        self.app.call_from_thread(self._counted_further, generation, counted, then_last)
+
+    def _counted_further(self, generation: int, counted: tl.ListCount, then_last: bool) -> None:
+        if generation != self._generation:
             return
-        if self.cursor_row >= len(self.loaded) - PREFETCH_MARGIN:
-            self._loading_more = True
-            self._load(self._generation, len(self.loaded), tl.PAGE_SIZE, 0, False)
+        self.window.grow(counted.total, not counted.capped)
+        self._resize_virtual()
+        self.refresh()
+        self.post_message(self.Loaded(self.total))
+        if then_last:
+            self._move(self.total - 1)
 
-    # --- rendering --------------------------------------------------------------------
+    def go_to(self, number: int) -> None:
+        """Put the cursor on ticket ``number`` if the list holds it."""
+        self._find(self.ticket_filter, self.ticket_sort, number)
 
-    def _columns_for(self, width: int) -> tuple[tuple[str, str, int], ...]:
-        """The columns that fit ``width``; the title takes what the others leave."""
-        digits = max((len(str(row.number)) for row in self.loaded), default=4)
+    @work(thread=True, exclusive=True, group="ticket-find", exit_on_error=False)
+    def _find(self, flt: tl.TicketFilter, sort: tl.TicketSort, number: int) -> None:
+        with self._db.read() as session:
+            index = tl.position(session, self._ctx, flt, sort, number)
+        self.app.call_from_thread(self._found, (flt, sort), number, index)
+
+    def _found(
+        self, listed: tuple[tl.TicketFilter, tl.TicketSort], number: int, index: int | None
+    ) -> None:
+        if listed != (self.ticket_filter, self.ticket_sort):
+            return  # another list by now
+        if index is None:
+            self.app.notify(
+                _("Ticket {ref} is not in this list").format(ref=fmt.ticket_ref(number)),
+                severity="warning",
+            )
+            return
+        if index >= self.total:  # past a capped count: the list is at least that long
+            self.window.grow(index + 1, False)
+            self._resize_virtual()
+        self._move(index, centre=True)
+
+    # --- geometry and drawing ---------------------------------------------------------------
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total + 1)
+
+    def _layout_columns(self) -> None:
+        """The columns that fit; the title takes what the others leave."""
+        width = self.scrollable_content_region.width or 100
+        digits = self.window.widest_number()
         columns = [(key, label, digits + 1 if key == "number" else w) for key, label, w in _COLUMNS]
-        padding = 2 * self.cell_padding
-        room = width - _SCROLLBAR
+        room = width
 
         def fixed() -> int:
-            return sum(w + padding for _key, _label, w in columns if w)
+            return sum(w + 2 * PADDING for _key, _label, w in columns if w)
 
         for optional in _OPTIONAL:
-            if fixed() + _MIN_TITLE + padding <= room:
+            if fixed() + _MIN_TITLE + 2 * PADDING <= room:
                 break
             columns = [c for c in columns if c[0] != optional]
-        title = max(_MIN_TITLE, room - fixed() - padding)
-        return tuple((key, label, w or title) for key, label, w in columns)
+        title = max(_MIN_TITLE, room - fixed() - 2 * PADDING)
+        self._shown_columns = tuple((key, label, w or title) for key, label, w in columns)
 
-    def _rebuild(self) -> None:
-        columns = self._columns_for(self.size.width or 100)
-        self._shown_columns = tuple(key for key, _label, _w in columns)
-        self.clear(columns=True)
-        for key, label, width in columns:
-            self.add_column(self._header(key, label), width=width, key=key)
-        for row in self.loaded:
-            self._add(row)
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        return tuple(key for key, _label, _w in self._shown_columns)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_columns()
+        self._resize_virtual()
+        self._scroll_to_cursor()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = self._line([self._header(k, label) for k, label, _w in self._shown_columns])
+            style = base + self.get_component_rich_style("ticket-table--header")
+            return self._strip(header, style, width)
+        index = round(self.scroll_offset.y) + y - 1
+        if not self.ready or index >= self.total:
+            return Strip.blank(width, base)
+        row = self.window.row(index)
+        if row is None:
+            self.call_after_refresh(self._fetch_missing)
+            pending = self.get_component_rich_style("ticket-table--pending")
+            return self._strip(Text(" …"), base + pending, width)
+        style = base
+        if index == self.cursor:
+            focused = "ticket-table--cursor" if self.has_focus else "ticket-table--cursor-blurred"
+            style = base + self.get_component_rich_style(focused)
+        return self._strip(self._line(self._cells(row)), style, width)
+
+    def _strip(self, text: Text, style: Style, width: int) -> Strip:
+        segments = list(text.render(self.app.console))
+        strip = Strip(Segment.apply_style(segments, style), text.cell_len)
+        return strip.adjust_cell_length(width, style)
+
+    def _line(self, cells: list[Text]) -> Text:
+        line = Text(no_wrap=True, end="")
+        for (_key, _label, width), cell in zip(self._shown_columns, cells, strict=True):
+            cell = cell.copy()
+            cell.truncate(width, overflow="ellipsis", pad=True)
+            line.append(" " * PADDING)
+            line.append_text(cell)
+            line.append(" " * PADDING)
+        return line
 
     def _header(self, key: str, label: str) -> Text:
-        if _SORT_OF_COLUMN.get(key) == self.ticket_sort.key:
+        if SORT_OF_COLUMN.get(key) == self.ticket_sort.key:
             arrow = " ▼" if self.ticket_sort.descending else " ▲"
-            return Text(label + arrow, style="bold")
+            return Text(label + arrow)
         return Text(label)
 
     def _number(self, row: tl.TicketRow) -> Text:
@@ -187,48 +370,109 @@ class TicketTable(ReportsWorkerErrors, DataTable[Text]):
 
     def _cells(self, row: tl.TicketRow) -> list[Text]:
         values = {
-            "number": self._number(row),
-            "title": one_line(row.title),
-            "customer": one_line(row.customer),
-            "team": one_line(row.team),
-            "stage": Text(fmt.stage_label(row.stage)),
-            "priority": Text(fmt.priority_stars(row.priority)),
-            "assignee": one_line(row.assignee),
-            "age": Text(fmt.age(row.created_at, self._ctx.now())),
+            "number": lambda: self._number(row),
+            "title": lambda: one_line(row.title),
+            "customer": lambda: one_line(row.customer),
+            "team": lambda: one_line(row.team),
+            "stage": lambda: Text(fmt.stage_label(row.stage)),
+            "priority": lambda: Text(fmt.priority_stars(row.priority)),
+            "assignee": lambda: one_line(row.assignee),
+            "age": lambda: Text(fmt.age(row.created_at, self._ctx.now())),
         }
-        return [values[key] for key in self._shown_columns]
+        return [values[key]() for key in self.shown_columns]
 
-    def _add(self, row: tl.TicketRow) -> None:
-        self.add_row(*self._cells(row), key=str(row.id))
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._fetch_missing()
 
-    def on_resize(self, event: Resize) -> None:
-        """Column widths follow the table's width (the title takes what is left)."""
-        cursor = self.cursor_row
-        self._rebuild()
-        if self.loaded:
-            self.move_cursor(row=min(cursor, len(self.loaded) - 1))
+    def on_focus(self) -> None:
+        self.refresh()
 
-    # --- cursor and marks -------------------------------------------------------------
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- the cursor ---------------------------------------------------------------------------
 
     @property
-    def current_id(self) -> int | None:
-        if not self.loaded or not 0 <= self.cursor_row < len(self.loaded):
-            return None
-        return self.loaded[self.cursor_row].id
+    def page_height(self) -> int:
+        return max(1, self.size.height - 1)
 
-    def _announce(self) -> None:
-        self.post_message(self.Highlighted(self.current_id))
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        event.stop()
+    def _move(self, index: int, *, centre: bool = False) -> None:
+        if not self.total:
+            return
+        self.cursor = max(0, min(index, self.total - 1))
+        if self.capped and self.cursor >= self.total - BLOCK:
+            self._count_further(self._generation, self.total * 10)
+        self._scroll_to_cursor(centre=centre)
+        self._fetch_missing()
+        self.refresh()
         self._announce()
-        self._maybe_load_more()
 
-    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        key = _SORT_OF_COLUMN.get(str(event.column_key.value))
-        if key is not None:
-            self.post_message(self.SortRequested(key))
+    def _scroll_to_cursor(self, *, centre: bool = False) -> None:
+        top = round(self.scroll_offset.y)
+        height = self.page_height
+        if centre and not top <= self.cursor < top + height:
+            top = self.cursor - height // 2
+        elif self.cursor < top:
+            top = self.cursor
+        elif self.cursor >= top + height:
+            top = self.cursor - height + 1
+        top = max(0, min(top, self.total + 1 - self.size.height))
+        if top != round(self.scroll_offset.y):
+            self.scroll_to(y=top, animate=False, immediate=True)
+
+    def _announce(self, *, force: bool = False) -> None:
+        """Tell the screen which ticket is highlighted, once it is read."""
+        current = self.current_id
+        if current is None and self.total and self.window.row(self.cursor) is None:
+            return  # its block is on its way
+        if current != self._announced or force:
+            self._announced = current
+            self.post_message(self.Highlighted(current))
+
+    def action_cursor(self, step: int) -> None:
+        self._move(self.cursor + step)
+
+    def action_page(self, pages: int) -> None:
+        self._move(self.cursor + pages * self.page_height)
+
+    def action_first(self) -> None:
+        self._move(0)
+
+    def action_last(self) -> None:
+        if self.capped:
+            self._count_further(self._generation, None, then_last=True)
+        else:
+            self._move(self.total - 1)
+
+    def action_select(self) -> None:
+        current = self.current_id
+        if current is not None:
+            self.post_message(self.Selected(current))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            self._header_clicked(event.x)
+            return
+        index = round(self.scroll_offset.y) + event.y - 1
+        if index >= self.total:
+            return
+        if index == self.cursor:
+            self.action_select()
+        else:
+            self._move(index)
+
+    def _header_clicked(self, x: int) -> None:
+        left = 0
+        for key, _label, width in self._shown_columns:
+            left += width + 2 * PADDING
+            if x < left:
+                sort = SORT_OF_COLUMN.get(key)
+                if sort is not None:
+                    self.post_message(self.SortRequested(sort))
+                return
+
+    # --- marks --------------------------------------------------------------------------------
 
     def toggle_mark(self) -> None:
         """Mark or unmark the highlighted ticket, then move down (to mark a run quickly)."""
@@ -236,15 +480,14 @@ class TicketTable(ReportsWorkerErrors, DataTable[Text]):
         if ticket_id is None:
             return
         self.marked.symmetric_difference_update({ticket_id})
-        self.update_cell(str(ticket_id), "number", self._number(self.loaded[self.cursor_row]))
-        if self.cursor_row < len(self.loaded) - 1:
-            self.move_cursor(row=self.cursor_row + 1)
+        if self.cursor < self.total - 1:
+            self._move(self.cursor + 1)
+        else:
+            self.refresh()
 
     def clear_marks(self) -> None:
-        marked, self.marked = self.marked, set()
-        for row in self.loaded:
-            if row.id in marked:
-                self.update_cell(str(row.id), "number", self._number(row))
+        self.marked = set()
+        self.refresh()
 
     def targets(self) -> list[int]:
         """The tickets a triage change applies to: the marked ones, else the highlighted one."""
@@ -252,11 +495,3 @@ class TicketTable(ReportsWorkerErrors, DataTable[Text]):
             return sorted(self.marked)
         current = self.current_id
         return [current] if current is not None else []
-
-    def action_first(self) -> None:
-        if self.loaded:
-            self.move_cursor(row=0)
-
-    def action_last(self) -> None:
-        if self.loaded:
-            self.move_cursor(row=len(self.loaded) - 1)
