@@ -510,3 +510,15 @@ def test_demo_teams_and_projects(demo_db: Database, ctx: Context) -> None:
     offer = field_service.defaults(demo_db, ctx, shop.id or 0)
     [project] = [p for p in offer.projects if p.id == offer.project_id]
     assert (project.label, offer.template_visible) == ("Installations", False)
+
+
+def test_task_page_shows_the_ticket_s_chatter(desk: Desk, task_id: int) -> None:
+    field_service.move_stage(
+        desk.db, desk.ctx, task_id, b.stage_id(desk.db, desk.fsm_eu, "Planned")
+    )
+    page = field_service.task_page(desk.db, task_id)
+    assert page.task.stage == "Planned"
+    assert [m.body for m in page.history] == [
+        "Task “Fridge not cooling”: stage New → Planned",
+        "Field service task created: Fridge not cooling (Field Service EU)",
+    ]

@@ -27,6 +27,7 @@ from .test_flows import rendered_text
 from .ui import (
     is_link_button,
     make_app,
+    open_from_home,
     press,
     settle,
     show_ticket,
@@ -58,7 +59,10 @@ def project_id(db: Database, name: str) -> int:
         return session.exec(select(Project.id).where(Project.name == name)).one() or 0
 
 
-async def plan_intervention(pilot: Pilot[None]) -> FieldServiceModal:
+async def plan_intervention(pilot: Pilot[None], ticket: int | None = None) -> FieldServiceModal:
+    """Press i (on the ticket with this id, shown first when given): the modal opens."""
+    if ticket is not None:
+        await show_ticket(pilot, ticket)
     await press(pilot, "i")
     modal = pilot.app.screen
     assert isinstance(modal, FieldServiceModal)
@@ -87,10 +91,7 @@ async def test_home_open_plan_create_and_the_panel_counts_it(
 ) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await press(pilot, "slash")
-        await type_text(pilot, str(PRINTER))
-        await press(pilot, "enter", "enter")
+        await open_from_home(pilot, PRINTER)
         assert isinstance(app.screen, TicketScreen)
         assert "tasks" not in smart_buttons(app)
         assert "Plan Intervention" in [c.title for c in app.get_system_commands(app.screen)]
@@ -124,8 +125,7 @@ async def test_home_open_plan_create_and_the_panel_counts_it(
 async def test_create_and_view_lands_on_the_new_task(demo_db: Database, ctx: Context) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, PRINTER))
-        modal = await plan_intervention(pilot)
+        modal = await plan_intervention(pilot, ticket_id(demo_db, PRINTER))
         modal.query_one("#title", Input).value = "Replace the fuser on site"
         modal.query_one("#submit-view", Button).press()
         await settle(pilot)
@@ -145,8 +145,7 @@ async def test_create_and_view_lands_on_the_new_task(demo_db: Database, ctx: Con
 async def test_the_template_row_follows_the_project(demo_db: Database, ctx: Context) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, PRINTER))
-        modal = await plan_intervention(pilot)
+        modal = await plan_intervention(pilot, ticket_id(demo_db, PRINTER))
         template = modal.query_one("#worksheet_template_id", Select)
         default = template.value
         await press(pilot, "tab", "enter", "down", "enter")  # Installations
@@ -169,8 +168,7 @@ async def test_workshop_plans_in_installations_without_template(
 ) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, WORKSHOP))
-        modal = await plan_intervention(pilot)
+        modal = await plan_intervention(pilot, ticket_id(demo_db, WORKSHOP))
         assert modal.query_one("#project_id", Select).value == project_id(demo_db, "Installations")
         assert not template_row_shown(modal)
 
@@ -178,8 +176,7 @@ async def test_workshop_plans_in_installations_without_template(
 async def test_customer_required_then_written_back(demo_db: Database, ctx: Context) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_CUSTOMER))
-        await plan_intervention(pilot)
+        await plan_intervention(pilot, ticket_id(demo_db, NO_CUSTOMER))
         await press(pilot, "ctrl+s")
         modal = app.screen
         assert isinstance(modal, FieldServiceModal)  # reopened with the error
@@ -200,8 +197,7 @@ async def test_customer_required_then_written_back(demo_db: Database, ctx: Conte
 async def test_an_empty_title_keeps_what_was_typed(demo_db: Database, ctx: Context) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, PRINTER))
-        modal = await plan_intervention(pilot)
+        modal = await plan_intervention(pilot, ticket_id(demo_db, PRINTER))
         modal.query_one("#title", Input).value = "  "
         await press(pilot, "tab", "enter", "down", "enter")  # Installations
         await press(pilot, "ctrl+s")
@@ -224,8 +220,7 @@ async def test_team_without_default_project_asks_for_one(demo_db: Database, ctx:
         team.fsm_project_id = None
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, PRINTER))
-        modal = await plan_intervention(pilot)
+        modal = await plan_intervention(pilot, ticket_id(demo_db, PRINTER))
         assert modal.query_one("#project_id", Select).is_blank()
         assert not template_row_shown(modal)
         note = str(modal.query_one("#project-note").render())
@@ -248,8 +243,7 @@ async def test_no_field_service_project_at_all(demo_db: Database, ctx: Context) 
             project.is_fsm = False
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, PRINTER))
-        modal = await plan_intervention(pilot)
+        modal = await plan_intervention(pilot, ticket_id(demo_db, PRINTER))
         note = str(modal.query_one("#project-note").render())
         assert "No field-service project exists" in note
         assert not modal.query_one("#project_id-row").display

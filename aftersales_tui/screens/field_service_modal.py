@@ -95,7 +95,9 @@ class FieldServiceModal(ActionModal[TaskRequest]):
         for button in ("#submit", "#submit-view"):
             self.query_one(button).disabled = not self.offer.projects
         if self._initial_error is None:
-            self.query_one("#title").focus()
+            # Without a default project, the project is what the agent must choose first.
+            choose = self.offer.projects and self.offer.project_id is None
+            self.query_one("#project_id" if choose else "#title").focus()
 
     @on(Select.Changed, "#project_id")
     def _project_changed(self, event: Select.Changed) -> None:

@@ -16,6 +16,7 @@ from .base import desk_of
 from .confirm import ConfirmModal
 from .picker import Pick, PickerModal
 from .planned_date_modal import PlannedDate, PlannedDateModal
+from .triage_flow import agent_options
 
 Done = Callable[[TaskView], None]
 
@@ -67,12 +68,7 @@ def move_stage(screen: Screen[Any], task: TaskView, done: Done, *, confirm: bool
 def assign(screen: Screen[Any], task: TaskView, done: Done) -> None:
     """Pick the agent who goes on site (or nobody)."""
     desk = desk_of(screen)
-    agents = field_service.assignees(desk.db)
-    me = desk.ctx.user_id
-    options: list[tuple[str, int | None]] = []
-    options += [(_("Me ({name})").format(name=a.label), a.id) for a in agents if a.id == me]
-    options += [(a.label, a.id) for a in agents if a.id != me]
-    options.append((_("Unassigned"), None))
+    options = agent_options(field_service.assignees(desk.db), desk.ctx.user_id)
 
     def chosen(pick: Pick[int | None] | None) -> None:
         if pick is None:
@@ -91,7 +87,7 @@ def assign(screen: Screen[Any], task: TaskView, done: Done) -> None:
 def plan(screen: Screen[Any], task: TaskView, done: Done) -> None:
     """Type the planned date; a refusal reopens the modal with what was typed."""
     desk = desk_of(screen)
-    title = _("Plan {title}").format(title=task.title)
+    title = _("Planned date · {title}").format(title=task.title)
 
     def planned(view: TaskView) -> None:
         screen.notify(

@@ -287,30 +287,38 @@ def _set_ticket_customer(session: Session, ctx: Context, ticket: Ticket, custome
 # --- reading tasks ---------------------------------------------------------------------
 
 
-def _name(session: Session, model: type, record_id: int | None) -> str:
-    if record_id is None:
-        return ""
-    record = session.get(model, record_id)
-    return str(getattr(record, "name", "")) if record is not None else ""
+def _stage(session: Session, task: Task) -> TaskStage | None:
+    return session.get(TaskStage, task.stage_id) if task.stage_id is not None else None
+
+
+def _project_name(session: Session, task: Task) -> str:
+    project = session.get(Project, task.project_id)
+    return project.name if project is not None else ""
 
 
 def _view(session: Session, task: Task) -> TaskView:
-    stage = session.get(TaskStage, task.stage_id) if task.stage_id is not None else None
+    stage = _stage(session, task)
     ticket = session.get(Ticket, task.ticket_id) if task.ticket_id is not None else None
+    template = (
+        session.get(WorksheetTemplate, task.worksheet_template_id)
+        if task.worksheet_template_id is not None
+        else None
+    )
+    agent = session.get(User, task.user_id) if task.user_id is not None else None
     return TaskView(
         id=task.id or 0,
         title=task.title,
         description=task.description,
         project_id=task.project_id,
-        project=_name(session, Project, task.project_id),
-        template=_name(session, WorksheetTemplate, task.worksheet_template_id),
-        customer=_name(session, Partner, task.partner_id),
+        project=_project_name(session, task),
+        template=template.name if template is not None else "",
+        customer=directory.partner_name(session, task.partner_id),
         stage_id=task.stage_id,
         stage=stage.name if stage is not None else "",
         closed=stage.is_closed if stage is not None else False,
         planned_date=task.planned_date,
         user_id=task.user_id,
-        assignee=_name(session, User, task.user_id),
+        assignee=agent.name if agent is not None else "",
         ticket_id=task.ticket_id,
         ticket_ref=fmt.ticket_ref(ticket.number) if ticket is not None else "",
         ticket_title=ticket.title if ticket is not None else "",
@@ -328,6 +336,25 @@ def _get(session: Session, task_id: int) -> Task:
 def load(db: Database, task_id: int) -> TaskView:
     with db.read() as session:
         return _view(session, _get(session, task_id))
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    """What the task screen shows: the task and its ticket's chatter, read in one snapshot."""
+
+    task: TaskView
+    history: list[chatter.ChatterEntry]
+
+
+def task_page(db: Database, task_id: int) -> TaskPage:
+    with db.read() as session:
+        task = _view(session, _get(session, task_id))
+        history = (
+            chatter.history(session, tickets.MODEL, task.ticket_id)
+            if task.ticket_id is not None
+            else []
+        )
+        return TaskPage(task, history)
 
 
 def for_ticket(db: Database, ticket_id: int) -> list[TaskView]:
@@ -389,18 +416,20 @@ def move_stage(db: Database, ctx: Context, task_id: int, stage_id: int) -> TaskV
         if stage.project_id != task.project_id:
             raise AfterSalesError(
                 _("{stage} is not a stage of {project}").format(
-                    stage=stage.name, project=_name(session, Project, task.project_id)
+                    stage=stage.name, project=_project_name(session, task)
                 ),
                 field="stage_id",
             )
         if task.stage_id != stage.id:
-            before = _name(session, TaskStage, task.stage_id)
+            before = _stage(session, task)
             task.stage_id = stage.id
             _log(
                 session,
                 ctx,
                 task,
-                _("stage {before} → {after}").format(before=before or "—", after=stage.name),
+                _("stage {before} → {after}").format(
+                    before=before.name if before is not None else "—", after=stage.name
+                ),
             )
         return _view(session, task)
 
