@@ -86,6 +86,14 @@ async def show_ticket(pilot: Pilot[None], ticket: int) -> None:
     await settle(pilot)
 
 
+async def open_from_home(pilot: Pilot[None], number: int) -> None:
+    """From the home screen: filter by the ticket's number, back to the list, open it."""
+    await settle(pilot)
+    await press(pilot, "slash")
+    await type_text(pilot, str(number))
+    await press(pilot, "enter", "enter")
+
+
 def smart_buttons(app: App[None]) -> dict[str, str]:
     """The smart buttons on screen: ``{"credit_notes": "2 1 draft · 1 posted"}``."""
     return {

@@ -14,8 +14,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..i18n import _
-from ..services import coupons, credit_notes
+from ..services import coupons, credit_notes, field_service
 from ..services.coupons import CouponView
+from ..services.field_service import TaskView
 from ..services.linked import Action, LinkKind, action_label
 from .base import desk_of
 
@@ -43,9 +44,26 @@ def _coupon(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) ->
     open_coupon(screen, ticket_id, generated)
 
 
+def _field_service(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) -> None:
+    from .field_service_modal import open_field_service
+    from .task import TaskScreen
+
+    def created(task: TaskView, and_view: bool) -> None:
+        message = _("Field service task “{title}” created in {project}").format(
+            title=task.title, project=task.project
+        )
+        if and_view:  # Create & View Task: the ticket catches up when the task closes
+            screen.app.push_screen(TaskScreen(task.id), lambda _result: done(message))
+        else:
+            done(message)
+
+    open_field_service(screen, ticket_id, created)
+
+
 ACTIONS: dict[Action, ActionEntry] = {
     Action.REFUND: ActionEntry("f", _refund),
     Action.COUPON: ActionEntry("c", _coupon),
+    Action.FIELD_SERVICE: ActionEntry("i", _field_service),
 }
 
 
@@ -74,9 +92,22 @@ def _coupons(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> N
         screen.app.push_screen(CouponsScreen(ticket_id), lambda _result: done())
 
 
+def _tasks(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> None:
+    """One task opens it; several open the list."""
+    from .task import TaskScreen
+    from .tasks import TasksScreen
+
+    rows = field_service.for_ticket(desk_of(screen).db, ticket_id)
+    if len(rows) == 1:
+        screen.app.push_screen(TaskScreen(rows[0].id), lambda _result: done())
+    else:
+        screen.app.push_screen(TasksScreen(ticket_id), lambda _result: done())
+
+
 LINK_LISTS: dict[LinkKind, Callable[[Screen[Any], int, Callable[[], None]], None]] = {
     LinkKind.CREDIT_NOTES: _credit_notes,
     LinkKind.COUPONS: _coupons,
+    LinkKind.TASKS: _tasks,
 }
 
 

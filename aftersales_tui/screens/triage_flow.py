@@ -11,6 +11,7 @@ from .. import formatting as fmt
 from ..i18n import _, ngettext
 from ..models import Priority, Stage
 from ..services import AfterSalesError, directory, triage
+from ..services.directory import Choice
 from .base import desk_of
 from .confirm import ConfirmModal
 from .picker import Pick, PickerModal
@@ -53,17 +54,22 @@ def _confirm_batch(
     screen.app.push_screen(ConfirmModal(_("Change marked tickets"), question), answered)
 
 
+def agent_options(agents: Sequence[Choice], me: int | None) -> list[tuple[str, int | None]]:
+    """A picker's options for assigning: me first, the other agents, then Unassigned."""
+    options: list[tuple[str, int | None]] = []
+    options += [(_("Me ({name})").format(name=a.label), a.id) for a in agents if a.id == me]
+    options += [(a.label, a.id) for a in agents if a.id != me]
+    options.append((_("Unassigned"), None))
+    return options
+
+
 def assign(screen: Screen[Any], ids: Sequence[int], done: Done) -> None:
     desk = desk_of(screen)
     if not ids:
         return
     with desk.db.read() as session:
         agents = directory.agents(session)
-    options: list[tuple[str, int | None]] = []
-    me = desk.ctx.user_id
-    options += [(_("Me ({name})").format(name=a.label), a.id) for a in agents if a.id == me]
-    options += [(a.label, a.id) for a in agents if a.id != me]
-    options.append((_("Unassigned"), None))
+    options = agent_options(agents, desk.ctx.user_id)
 
     def chosen(pick: Pick[int | None] | None) -> None:
         if pick is None:
