@@ -28,7 +28,14 @@ class HomeScreen(DeskScreen):
     BINDINGS = [
         Binding("slash", "filter", _("Filter"), key_display="/", id="filter"),
         Binding("enter", "open", _("Open ticket"), id="open"),
-        Binding("number_sign", "go_to", _("Go to ticket number"), key_display="#", id="go-to"),
+        Binding(
+            "number_sign",
+            "go_to",
+            _("Go to ticket number"),
+            key_display="#",
+            id="go-to",
+            show=False,
+        ),
         Binding("n", "new_ticket", _("New"), id="new"),
         Binding("a", "assign", _("Assign"), id="assign"),
         Binding("s", "stage", _("Stage"), id="stage"),
