@@ -572,7 +572,7 @@ def test_steps_from_the_wrong_state_are_refused(
 
 def test_the_form_offers_the_steps_of_each_state(shop: Workshop, agent_ctx: Context) -> None:
     expected = {
-        RepairState.DRAFT: (Step.CONFIRM, Step.QUOTATION, Step.SAVE, Step.CANCEL),
+        RepairState.DRAFT: (Step.SAVE, Step.CONFIRM, Step.QUOTATION, Step.CANCEL),
         RepairState.CONFIRMED: (Step.SAVE, Step.START, Step.QUOTATION, Step.CANCEL),
         RepairState.UNDER_REPAIR: (Step.SAVE, Step.END, Step.QUOTATION, Step.CANCEL),
         RepairState.DONE: (Step.QUOTATION,),

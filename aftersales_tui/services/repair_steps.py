@@ -92,9 +92,9 @@ def refusal(name: str, state: RepairState, step: Step) -> str | None:
     }[step].format(**what)
 
 
-# The form's buttons for a repair in each state, the one on ctrl+s first.
+# The form's buttons for a repair in each state (ctrl+s saves, or, for a new repair, confirms).
 _FORM_STEPS: dict[RepairState, tuple[Step, ...]] = {
-    RepairState.DRAFT: (Step.CONFIRM, Step.QUOTATION, Step.SAVE, Step.CANCEL),
+    RepairState.DRAFT: (Step.SAVE, Step.CONFIRM, Step.QUOTATION, Step.CANCEL),
     RepairState.CONFIRMED: (Step.SAVE, Step.START, Step.QUOTATION, Step.CANCEL),
     RepairState.UNDER_REPAIR: (Step.SAVE, Step.END, Step.QUOTATION, Step.CANCEL),
     RepairState.DONE: (Step.QUOTATION,),
