@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +22,7 @@ from textual.widgets import (
     Checkbox,
     Input,
     Select,
+    Static,
     TabbedContent,
     TabPane,
     TextArea,
@@ -38,6 +40,7 @@ from ..services.repairs import (
     RepairScope,
     Step,
 )
+from ..widgets.literal import literal
 from ..widgets.parts_table import PartsTable
 from ..widgets.tag_suggester import TagSuggester
 from .action_modal import ActionModal, open_modal
@@ -51,9 +54,9 @@ class RepairModal(ActionModal[RepairRequest]):
     BINDINGS = [
         Binding("ctrl+s", "submit", _("Confirm Repair"), id="submit"),
         Binding("escape", "cancel", _("Cancel"), id="cancel"),
-        Binding("ctrl+n", "add_part", _("Add a part"), id="add-part"),
-        Binding("ctrl+r", "remove_part", _("Remove the part"), id="remove-part"),
-        Binding("ctrl+t", "switch_tab", _("Parts / Notes"), id="switch-tab"),
+        Binding("ctrl+n", "add_part", _("Add part"), id="add-part"),
+        Binding("ctrl+r", "remove_part", _("Remove part"), id="remove-part"),
+        Binding("ctrl+t", "switch_tab", _("Parts/Notes"), id="switch-tab"),
         Binding("f1", "help", _("Help"), id="help"),
     ]
 
@@ -86,6 +89,9 @@ class RepairModal(ActionModal[RepairRequest]):
     def fields(self) -> ComposeResult:
         offer, values = self.offer, self._values
         products = [Choice(p.id, p.label) for p in offer.products]
+        locked = repairs.refusal(offer.name, offer.state, Step.SAVE) if offer.repair_id else None
+        if locked:
+            yield Static(Text("⚠ ").append_text(literal(locked)), classes="form-note")
         with Horizontal(classes="repair-header"):
             with Vertical(classes="repair-column"):
                 yield from self.form_row(
@@ -177,6 +183,7 @@ class RepairModal(ActionModal[RepairRequest]):
         yield Button(closing + " esc", id="cancel", compact=True)
 
     def on_mount(self) -> None:
+        self.clear_errors()  # no empty error line under the form until there is an error
         super().on_mount()
         if not self.offer.editable:
             for widget in self.query(".modal-body Select, .modal-body Input, #under_warranty"):

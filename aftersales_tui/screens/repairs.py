@@ -31,11 +31,11 @@ _QUESTIONS = {
 class RepairsScreen(RecordListScreen[RepairRow]):
     BINDINGS = [
         Binding("enter", "open", _("Open"), id="open", priority=True),
-        Binding("c", "step('confirm')", _("Confirm Repair"), id="confirm"),
-        Binding("s", "step('start')", _("Start Repair"), id="start"),
-        Binding("e", "step('end')", _("End Repair"), id="end"),
-        Binding("x", "step('cancel')", _("Cancel Repair"), id="cancel-repair"),
-        Binding("d", "step('reset')", _("Set to Draft"), id="reset"),
+        Binding("c", "step('confirm')", _("Confirm"), id="confirm"),
+        Binding("s", "step('start')", _("Start"), id="start"),
+        Binding("e", "step('end')", _("End"), id="end"),
+        Binding("x", "step('cancel')", _("Cancel repair"), id="cancel-repair"),
+        Binding("d", "step('reset')", _("To draft"), id="reset"),
     ]
     COLUMNS = (
         ("name", _("Reference"), 10),
