@@ -317,3 +317,32 @@ async def test_the_repairs_list_and_its_steps(demo_db: Database, ctx: Context) -
         "Repair RO/00005 started",
         "Repair RO/00005 created (confirmed)",
     ]
+
+
+async def test_the_modal_keys_are_in_its_footer_and_help(demo_db: Database, ctx: Context) -> None:
+    from textual.widgets import Footer, Static
+
+    from aftersales_tui.screens.help import HelpScreen
+
+    from .test_flows import rendered_text
+
+    app = make_app(demo_db, ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await show_ticket(pilot, ticket_id(demo_db, NO_REPAIR))
+        await press(pilot, "o")
+        modal = app.screen
+        footer = {
+            binding.description
+            for (_node, binding, _enabled, _tooltip) in modal.query_one(
+                Footer
+            ).screen.active_bindings.values()
+            if binding.show
+        }
+        keys = ["Confirm Repair", "Cancel", "Add part", "Remove part", "Parts/Notes", "Help"]
+        assert set(keys) <= footer
+        await press(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        shown = rendered_text(app.screen.query_one("#help-keys", Static).content)
+        assert all(key in shown for key in keys)
+        await press(pilot, "escape")
+        assert app.screen is modal
