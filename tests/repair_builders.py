@@ -13,7 +13,6 @@ from aftersales_tui.db import Database
 from aftersales_tui.models import (
     Location,
     LocationUsage,
-    Lot,
     Message,
     Picking,
     PickingKind,
@@ -28,10 +27,12 @@ from aftersales_tui.models import (
     Sequence,
     Tracking,
 )
-from aftersales_tui.services import Context
-from aftersales_tui.services.repairs import PartRequest, RepairRequest, Step
+from aftersales_tui.services import Context, repairs
+from aftersales_tui.services.repairs import PartRequest, RepairRequest, RepairResult, Step
 
 from . import factories as f
+from . import ui
+from .accounting_builders import lot
 from .conftest import NOW, TODAY
 
 
@@ -51,14 +52,6 @@ class Workshop:
 def part(db: Database, name: str, price: str, tracking: Tracking = Tracking.NONE) -> int:
     with db.write() as s:
         row = Product(name=name, list_price=Decimal(price), tracking=tracking)
-        s.add(row)
-        s.flush()
-        return row.id or 0
-
-
-def lot(db: Database, product_id: int, name: str) -> int:
-    with db.write() as s:
-        row = Lot(name=name, product_id=product_id)
         s.add(row)
         s.flush()
         return row.id or 0
@@ -158,8 +151,11 @@ def request(
     return RepairRequest(**values)  # type: ignore[arg-type]
 
 
-def as_agent(shop: Workshop, ctx: Context) -> Context:
-    return ctx.as_user(shop.agent_id)
+def another_repair(db: Database, ctx: Context, ticket_id: int) -> RepairResult:
+    """One more repair of a demo ticket, confirmed with the form's defaults, by mia."""
+    agent = ctx.as_user(ui.user_id(db, "mia"))
+    offer = repairs.defaults(db, agent, ticket_id)
+    return repairs.create_repair(db, agent, ticket_id, offer.initial)
 
 
 def footprint(db: Database) -> tuple[object, ...]:

@@ -3,12 +3,15 @@ Parts tab with the keyboard, errors next to their fields, the Repairs list and i
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 
 from sqlmodel import col, select
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Select, TabbedContent
 
+from aftersales_tui.app import AfterSalesApp
 from aftersales_tui.db import Database
 from aftersales_tui.models import (
     OrderState,
@@ -22,9 +25,10 @@ from aftersales_tui.screens.confirm import ConfirmModal
 from aftersales_tui.screens.repair_modal import RepairEditor, RepairModal
 from aftersales_tui.screens.repairs import RepairsScreen
 from aftersales_tui.screens.ticket import TicketScreen
-from aftersales_tui.services import Context, repairs, tickets
+from aftersales_tui.services import Context, tickets
 from aftersales_tui.services.linked import LinkKind
 
+from .repair_builders import another_repair
 from .ui import (
     is_link_button,
     make_app,
@@ -35,7 +39,6 @@ from .ui import (
     tab_to,
     ticket_id,
     type_text,
-    user_id,
 )
 
 NO_REPAIR = 1049  # Support EU, Tariq Haddad, FrostLine Office Fridge SN-00057, no repair yet
@@ -46,14 +49,10 @@ NO_REPAIRS_TEAM = 1029  # Customer Care: Repairs off
 
 
 def repairs_of(db: Database, number: int) -> list[RepairOrder]:
+    """The ticket's repair orders as stored, oldest first."""
+    query = select(RepairOrder).where(RepairOrder.ticket_id == ticket_id(db, number))
     with db.read() as session:
-        return list(
-            session.exec(
-                select(RepairOrder)
-                .where(RepairOrder.ticket_id == ticket_id(db, number))
-                .order_by(col(RepairOrder.id))
-            ).all()
-        )
+        return list(session.exec(query.order_by(col(RepairOrder.id))).all())
 
 
 def parts_of(db: Database, repair: RepairOrder) -> list[tuple[Decimal, Decimal]]:
@@ -68,6 +67,41 @@ def error_of(pilot: Pilot[None], field: str) -> str:
     return str(pilot.app.screen.query_one(f"#{field}-error").render())
 
 
+@asynccontextmanager
+async def repair_form(
+    db: Database, ctx: Context, number: int
+) -> AsyncIterator[tuple[AfterSalesApp, Pilot[None]]]:
+    """The app on a ticket, its Repair Reference form open (key o)."""
+    app = make_app(db, ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await show_ticket(pilot, ticket_id(db, number))
+        await press(pilot, "o")
+        yield app, pilot
+
+
+async def open_from_home(pilot: Pilot[None], number: int) -> None:
+    """Filter the ticket list on a number and open the ticket with Enter."""
+    await settle(pilot)
+    await press(pilot, "slash")
+    await type_text(pilot, str(number))
+    await press(pilot, "enter", "enter")
+
+
+async def open_repairs_button(pilot: Pilot[None], db: Database, number: int) -> None:
+    """Show a ticket, tab to its Repairs smart button and press enter."""
+    await show_ticket(pilot, ticket_id(db, number))
+    await tab_to(pilot, is_link_button(LinkKind.REPAIRS))
+    await press(pilot, "enter")
+
+
+async def editor_of(pilot: Pilot[None], db: Database, number: int) -> RepairEditor:
+    """The repair a ticket's Repairs smart button opens (the ticket has one)."""
+    await open_repairs_button(pilot, db, number)
+    editor = pilot.app.screen
+    assert isinstance(editor, RepairEditor)
+    return editor
+
+
 async def add_part(pilot: Pilot[None], search: str) -> None:
     """ctrl+n, then pick the product typed in the picker."""
     await press(pilot, "ctrl+n", "enter")
@@ -80,10 +114,7 @@ async def test_home_open_repair_confirm_and_the_panel_counts_it(
 ) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await press(pilot, "slash")
-        await type_text(pilot, str(NO_REPAIR))
-        await press(pilot, "enter", "enter")
+        await open_from_home(pilot, NO_REPAIR)
         assert isinstance(app.screen, TicketScreen)
         assert "repairs" not in smart_buttons(app)
         await press(pilot, "o")
@@ -107,21 +138,17 @@ async def test_home_open_repair_confirm_and_the_panel_counts_it(
 async def test_parts_with_the_keyboard_and_the_warranty_box(
     demo_db: Database, ctx: Context
 ) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_REPAIR))
-        await press(pilot, "o")
+    async with repair_form(demo_db, ctx, NO_REPAIR) as (app, pilot):
         modal = app.screen
         await add_part(pilot, "thermostat")
         await press(pilot, "tab", "ctrl+u")
         await type_text(pilot, "2")
         await add_part(pilot, "labour")
-        prices = [i.value for i in modal.query(".part-number") if i.id and "price" in i.id]
-        assert prices == ["36.00", "65.00"]
+        price_boxes = [i for i in modal.query(Input) if i.id and i.id.endswith("-price")]
+        assert [i.value for i in price_boxes] == ["36.00", "65.00"]
         assert "137.00" in str(modal.query_one("#parts-total").render())
         modal.query_one("#under_warranty", Checkbox).focus()
         await press(pilot, "space")
-        price_boxes = [i for i in modal.query(Input) if i.id and i.id.endswith("-price")]
         assert [(i.value, i.disabled) for i in price_boxes] == [("0.00", True), ("0.00", True)]
         assert "0.00" in str(modal.query_one("#parts-total").render())
         await press(pilot, "space")
@@ -140,10 +167,7 @@ async def test_parts_with_the_keyboard_and_the_warranty_box(
 async def test_a_tracked_product_without_lot_is_refused_next_to_the_field(
     demo_db: Database, ctx: Context
 ) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_REPAIR))
-        await press(pilot, "o")
+    async with repair_form(demo_db, ctx, NO_REPAIR) as (app, pilot):
         app.screen.query_one("#lot_id", Select).clear()
         app.screen.query_one("#description", Input).value = "Fridge compressor"
         await press(pilot, "ctrl+s")
@@ -164,10 +188,7 @@ async def test_a_tracked_product_without_lot_is_refused_next_to_the_field(
 async def test_a_negative_quantity_is_refused_on_the_parts_tab(
     demo_db: Database, ctx: Context
 ) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, UNTRACKED))
-        await press(pilot, "o")
+    async with repair_form(demo_db, ctx, UNTRACKED) as (app, pilot):
         await add_part(pilot, "labour")
         await press(pilot, "tab", "ctrl+u")
         await type_text(pilot, "-1")
@@ -182,10 +203,7 @@ async def test_a_negative_quantity_is_refused_on_the_parts_tab(
 
 
 async def test_tags_typed_and_a_quotation(demo_db: Database, ctx: Context) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, UNTRACKED))
-        await press(pilot, "o")
+    async with repair_form(demo_db, ctx, UNTRACKED) as (app, pilot):
         app.screen.query_one("#tags", Input).focus()
         await type_text(pilot, "urg")
         await press(pilot, "right")  # accept the suggestion
@@ -209,10 +227,8 @@ async def test_tags_typed_and_a_quotation(demo_db: Database, ctx: Context) -> No
 
 
 async def test_escape_writes_nothing(demo_db: Database, ctx: Context) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_REPAIR))
-        await press(pilot, "o", "escape")
+    async with repair_form(demo_db, ctx, NO_REPAIR) as (app, pilot):
+        await press(pilot, "escape")
         assert isinstance(app.screen, TicketScreen)
     assert repairs_of(demo_db, NO_REPAIR) == []
 
@@ -220,10 +236,7 @@ async def test_escape_writes_nothing(demo_db: Database, ctx: Context) -> None:
 async def test_no_repair_key_where_the_team_has_repairs_off(
     demo_db: Database, ctx: Context
 ) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_REPAIRS_TEAM))
-        await press(pilot, "o")
+    async with repair_form(demo_db, ctx, NO_REPAIRS_TEAM) as (app, pilot):
         assert isinstance(app.screen, TicketScreen)
         palette = [c.title for c in app.get_system_commands(app.screen)]
         assert "Repair" not in palette
@@ -235,11 +248,7 @@ async def test_no_repair_key_where_the_team_has_repairs_off(
 async def test_one_repair_opens_it_and_starts_it(demo_db: Database, ctx: Context) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, ONE_REPAIR))
-        await tab_to(pilot, is_link_button(LinkKind.REPAIRS))
-        await press(pilot, "enter")
-        editor = app.screen
-        assert isinstance(editor, RepairEditor)
+        editor = await editor_of(pilot, demo_db, ONE_REPAIR)
         assert editor.query_one("#lot_id", Select).value == editor.offer.initial.lot_id
         assert [b.id for b in editor.query(Button)][-5:] == [
             "step-save",
@@ -259,11 +268,7 @@ async def test_one_repair_opens_it_and_starts_it(demo_db: Database, ctx: Context
 async def test_a_done_repair_is_read_only(demo_db: Database, ctx: Context) -> None:
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, DONE_REPAIR))
-        await tab_to(pilot, is_link_button(LinkKind.REPAIRS))
-        await press(pilot, "enter")
-        editor = app.screen
-        assert isinstance(editor, RepairEditor)
+        editor = await editor_of(pilot, demo_db, DONE_REPAIR)
         assert editor.query_one("#description", Input).disabled
         assert editor.query_one("#part-0-price", Input).disabled
         assert [b.id for b in editor.query(Button) if b.display][-2:] == [
@@ -278,20 +283,15 @@ async def test_a_done_repair_is_read_only(demo_db: Database, ctx: Context) -> No
 
 async def test_the_repairs_list_and_its_steps(demo_db: Database, ctx: Context) -> None:
     ticket = ticket_id(demo_db, ONE_REPAIR)
-    agent = ctx.as_user(user_id(demo_db, "mia"))
-    offer = repairs.defaults(demo_db, agent, ticket)
-    repairs.create_repair(demo_db, agent, ticket, offer.initial)  # RO/00005, confirmed
+    assert another_repair(demo_db, ctx, ticket).name == "RO/00005"  # confirmed
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket)
-        assert smart_buttons(app)["repairs"] == "2 2 confirmed"
-        await tab_to(pilot, is_link_button(LinkKind.REPAIRS))
-        await press(pilot, "enter")
+        await open_repairs_button(pilot, demo_db, ONE_REPAIR)
         listing = app.screen
         assert isinstance(listing, RepairsScreen)
         assert [row.name for row in listing.rows] == ["RO/00005", "RO/00004"]
         await press(pilot, "e")  # not under repair yet: said at once, nothing asked
-        assert app.screen is listing
+        assert isinstance(app.screen, RepairsScreen)
         await press(pilot, "s")
         assert isinstance(app.screen, ConfirmModal)
         await press(pilot, "n")
@@ -301,7 +301,7 @@ async def test_the_repairs_list_and_its_steps(demo_db: Database, ctx: Context) -
         await press(pilot, "e", "y")
         assert listing.rows[0].state == RepairState.DONE
         await press(pilot, "x")  # done: cannot be cancelled
-        assert app.screen is listing
+        assert isinstance(app.screen, RepairsScreen)
         await press(pilot, "j", "x", "y", "d", "y")
         assert listing.rows[1].state == RepairState.DRAFT
         await press(pilot, "enter")
@@ -326,10 +326,7 @@ async def test_the_modal_keys_are_in_its_footer_and_help(demo_db: Database, ctx:
 
     from .test_flows import rendered_text
 
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_REPAIR))
-        await press(pilot, "o")
+    async with repair_form(demo_db, ctx, NO_REPAIR) as (app, pilot):
         modal = app.screen
         footer = {
             binding.description

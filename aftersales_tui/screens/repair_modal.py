@@ -224,13 +224,13 @@ class RepairModal(ActionModal[RepairRequest]):
 
     # --- parts and tabs ---------------------------------------------------------------
 
-    def action_add_part(self) -> None:
+    async def action_add_part(self) -> None:
         if self.offer.editable:
             self.query_one(TabbedContent).active = "parts-tab"
-            self.query_one(PartsTable).add_line()
+            await self.query_one(PartsTable).add_line()
 
-    def action_remove_part(self) -> None:
-        if not self.query_one(PartsTable).remove_focused(self.focused):
+    async def action_remove_part(self) -> None:
+        if not await self.query_one(PartsTable).remove_focused(self.focused):
             self.show_error(_("Move to the part line to remove first (tab)"), "parts")
 
     def action_switch_tab(self) -> None:

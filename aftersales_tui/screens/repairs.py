@@ -18,14 +18,16 @@ from .confirm import ConfirmModal
 from .record_list import RecordListScreen
 from .repair_modal import describe, open_repair
 
-# What each step asks before it is taken.
-_QUESTIONS = {
-    Step.CONFIRM: _("Confirm {name} ({product})?"),
-    Step.START: _("Start the repair {name} ({product})? A draft is confirmed first."),
-    Step.END: _("End the repair {name} ({product})? It will be done."),
-    Step.CANCEL: _("Cancel the repair {name} ({product})?"),
-    Step.RESET: _("Set {name} ({product}) back to draft?"),
-}
+
+def _question(step: Step) -> str:
+    """What a step asks before it is taken."""
+    return {
+        Step.CONFIRM: _("Confirm {name} ({product})?"),
+        Step.START: _("Start the repair {name} ({product})? A draft is confirmed first."),
+        Step.END: _("End the repair {name} ({product})? It will be done."),
+        Step.CANCEL: _("Cancel the repair {name} ({product})?"),
+        Step.RESET: _("Set {name} ({product}) back to draft?"),
+    }[step]
 
 
 class RepairsScreen(RecordListScreen[RepairRow]):
@@ -94,6 +96,6 @@ class RepairsScreen(RecordListScreen[RepairRow]):
                 self.notify(describe(result))
             self.reload()
 
-        question = _QUESTIONS[step].format(name=row.name, product=row.product or _("no product"))
+        question = _question(step).format(name=row.name, product=row.product or _("no product"))
         label = repairs.step_label(step, row.state)
         self.app.push_screen(ConfirmModal(row.name, question, label), answered)

@@ -206,33 +206,24 @@ def fresh_name(
             return name
 
 
-def repair_name(session: Session) -> str:
-    """``RO/00005``: the repair orders' own sequence."""
+def _model_name(session: Session, model: type[RepairOrder] | type[SalesOrder], prefix: str) -> str:
+    """The next free name of ``prefix`` among the names of ``model``'s records."""
+    column = col(model.name)
 
     def taken(name: str) -> bool:
-        return (
-            session.exec(select(RepairOrder.id).where(RepairOrder.name == name)).first() is not None
-        )
+        return session.exec(select(column).where(column == name)).first() is not None
 
     def existing() -> Iterable[str]:
-        return session.exec(
-            select(RepairOrder.name).where(col(RepairOrder.name).startswith(REPAIR_PREFIX))
-        ).all()
+        return session.exec(select(column).where(column.startswith(prefix))).all()
 
-    return fresh_name(session, REPAIR_PREFIX, taken, existing)
+    return fresh_name(session, prefix, taken, existing)
+
+
+def repair_name(session: Session) -> str:
+    """``RO/00005``: the repair orders' own sequence."""
+    return _model_name(session, RepairOrder, REPAIR_PREFIX)
 
 
 def quotation_name(session: Session) -> str:
     """``S00061``: the sales orders' sequence, shared with every other quotation."""
-
-    def taken(name: str) -> bool:
-        return (
-            session.exec(select(SalesOrder.id).where(SalesOrder.name == name)).first() is not None
-        )
-
-    def existing() -> Iterable[str]:
-        return session.exec(
-            select(SalesOrder.name).where(col(SalesOrder.name).startswith(QUOTATION_PREFIX))
-        ).all()
-
-    return fresh_name(session, QUOTATION_PREFIX, taken, existing)
+    return _model_name(session, SalesOrder, QUOTATION_PREFIX)

@@ -188,6 +188,19 @@ def quote(session: Session, ctx: Context, repair: RepairOrder) -> SalesOrder:
     return order
 
 
+def _arrive(session: Session, ctx: Context, repair: RepairOrder, step: Step) -> None:
+    """The state a step leads to, and what the ticket's chatter says of it."""
+    state, text = {
+        Step.CONFIRM: (RepairState.CONFIRMED, _("Repair {name} confirmed")),
+        Step.START: (RepairState.UNDER_REPAIR, _("Repair {name} started")),
+        Step.END: (RepairState.DONE, _("Repair {name} done")),
+        Step.CANCEL: (RepairState.CANCELLED, _("Repair {name} cancelled")),
+        Step.RESET: (RepairState.DRAFT, _("Repair {name} set back to draft")),
+    }[step]
+    repair.state = state
+    log(session, ctx, repair, text.format(name=repair.name))
+
+
 def take_step(session: Session, ctx: Context, repair: RepairOrder, step: Step) -> None:
     """One step of the repair's life, if its state allows it, logged on the ticket."""
     reason = refusal(repair.name, repair.state, step)
@@ -197,22 +210,12 @@ def take_step(session: Session, ctx: Context, repair: RepairOrder, step: Step) -
     if step == Step.CONFIRM or (step == Step.START and repair.state == RepairState.DRAFT):
         doing = _("start the repair") if step == Step.START else _("confirm the repair")
         check_ready(session, repair, parts, doing)
-        repair.state = RepairState.CONFIRMED
-        log(session, ctx, repair, _("Repair {name} confirmed").format(name=repair.name))
-    if step == Step.START:
-        repair.state = RepairState.UNDER_REPAIR
-        log(session, ctx, repair, _("Repair {name} started").format(name=repair.name))
-    elif step == Step.END:
+        _arrive(session, ctx, repair, Step.CONFIRM)
+    if step == Step.END:
         check_ready(session, repair, parts, _("end the repair"))
-        repair.state = RepairState.DONE
-        log(session, ctx, repair, _("Repair {name} done").format(name=repair.name))
-    elif step == Step.CANCEL:
-        repair.state = RepairState.CANCELLED
-        log(session, ctx, repair, _("Repair {name} cancelled").format(name=repair.name))
-    elif step == Step.RESET:
-        repair.state = RepairState.DRAFT
-        log(session, ctx, repair, _("Repair {name} set back to draft").format(name=repair.name))
-    elif step == Step.QUOTATION:
+    if step == Step.QUOTATION:
         quote(session, ctx, repair)
+    elif step not in (Step.SAVE, Step.CONFIRM):
+        _arrive(session, ctx, repair, step)
     session.add(repair)
     session.flush()

@@ -70,27 +70,28 @@ class PartsTable(Vertical):
 
     # --- changing the lines ------------------------------------------------------------
 
-    def add_line(self) -> None:
+    async def add_line(self) -> None:
         """A new line (quantity 1), its product picker focused."""
         line = self._line(PartRequest(None, "1", repairs.price_text(Decimal(0))))
-        self.query_one("#parts").mount(line)
-        self.call_after_refresh(self._focus, line)
+        await self.query_one("#parts").mount(line)
+        self._focus(line)
+        self._show_total()
 
-    def remove_line(self, line: PartLine) -> None:
+    async def remove_line(self, line: PartLine) -> None:
         """Remove a line; the focus moves to its neighbour (or to Add a line)."""
         lines = self.lines
         index = lines.index(line)
         rest = lines[:index] + lines[index + 1 :]
-        line.remove()
-        self.call_after_refresh(self._focus, rest[min(index, len(rest) - 1)] if rest else None)
-        self.call_after_refresh(self._show_total)
+        await line.remove()
+        self._focus(rest[min(index, len(rest) - 1)] if rest else None)
+        self._show_total()
 
-    def remove_focused(self, focused: Widget | None) -> bool:
+    async def remove_focused(self, focused: Widget | None) -> bool:
         """Remove the line holding the focus; False when the focus is on no line."""
         line = line_of(focused)
         if line is None:
             return False
-        self.remove_line(line)
+        await self.remove_line(line)
         return True
 
     def _focus(self, line: PartLine | None) -> None:
@@ -134,16 +135,16 @@ class PartsTable(Vertical):
         self._show_total()
 
     @on(Button.Pressed, "#add-part")
-    def _add_pressed(self, event: Button.Pressed) -> None:
+    async def _add_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.add_line()
+        await self.add_line()
 
     @on(Button.Pressed, ".part-remove")
-    def _remove_pressed(self, event: Button.Pressed) -> None:
+    async def _remove_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         line = line_of(event.button)
         if line is not None:
-            self.remove_line(line)
+            await self.remove_line(line)
 
     def _show_total(self) -> None:
         amounts = [line.subtotal() for line in self.lines]
