@@ -206,16 +206,18 @@ def take_step(session: Session, ctx: Context, repair: RepairOrder, step: Step) -
     reason = refusal(repair.name, repair.state, step)
     if reason is not None:
         raise AfterSalesError(reason)
-    parts = stored_parts(session, repair)
-    if step == Step.CONFIRM or (step == Step.START and repair.state == RepairState.DRAFT):
-        doing = _("start the repair") if step == Step.START else _("confirm the repair")
-        check_ready(session, repair, parts, doing)
-        _arrive(session, ctx, repair, Step.CONFIRM)
-    if step == Step.END:
-        check_ready(session, repair, parts, _("end the repair"))
+    doing = {
+        Step.CONFIRM: _("confirm the repair"),
+        Step.START: _("start the repair"),
+        Step.END: _("end the repair"),
+    }
+    if step in doing:
+        check_ready(session, repair, stored_parts(session, repair), doing[step])
+    if step == Step.START and repair.state == RepairState.DRAFT:
+        _arrive(session, ctx, repair, Step.CONFIRM)  # starting a draft confirms it first
     if step == Step.QUOTATION:
         quote(session, ctx, repair)
-    elif step not in (Step.SAVE, Step.CONFIRM):
+    elif step != Step.SAVE:
         _arrive(session, ctx, repair, step)
     session.add(repair)
     session.flush()
