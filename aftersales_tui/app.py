@@ -29,6 +29,7 @@ class AfterSalesApp(ReportsWorkerErrors, App[None]):
         STYLES / "modals.tcss",
         STYLES / "team_settings.tcss",
         STYLES / "field_service.tcss",
+        STYLES / "repairs.tcss",
     ]
     ENABLE_COMMAND_PALETTE = True
 

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..i18n import _
-from ..services import coupons, credit_notes, field_service
+from ..services import coupons, credit_notes, field_service, repairs
 from ..services.coupons import CouponView
 from ..services.field_service import TaskView
 from ..services.linked import Action, LinkKind, action_label
@@ -58,11 +58,16 @@ def _field_service(screen: Screen[Any], ticket_id: int, done: Callable[[str], No
             done(message)
 
     open_field_service(screen, ticket_id, created)
+def _repair(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) -> None:
+    from .repair_modal import describe, open_new_repair
+
+    open_new_repair(screen, ticket_id, lambda result: done(describe(result)))
 
 
 ACTIONS: dict[Action, ActionEntry] = {
     Action.REFUND: ActionEntry("f", _refund),
     Action.COUPON: ActionEntry("c", _coupon),
+    Action.REPAIR: ActionEntry("o", _repair),
     Action.FIELD_SERVICE: ActionEntry("i", _field_service),
 }
 
@@ -102,11 +107,22 @@ def _tasks(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> Non
         screen.app.push_screen(TaskScreen(rows[0].id), lambda _result: done())
     else:
         screen.app.push_screen(TasksScreen(ticket_id), lambda _result: done())
+def _repairs(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> None:
+    """One repair opens it; several open the list."""
+    from .repair_modal import open_repair
+    from .repairs import RepairsScreen
+
+    rows = repairs.for_ticket(desk_of(screen).db, ticket_id)
+    if len(rows) == 1:
+        open_repair(screen, rows[0].id, done)
+    else:
+        screen.app.push_screen(RepairsScreen(ticket_id), lambda _result: done())
 
 
 LINK_LISTS: dict[LinkKind, Callable[[Screen[Any], int, Callable[[], None]], None]] = {
     LinkKind.CREDIT_NOTES: _credit_notes,
     LinkKind.COUPONS: _coupons,
+    LinkKind.REPAIRS: _repairs,
     LinkKind.TASKS: _tasks,
 }
 

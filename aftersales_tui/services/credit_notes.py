@@ -209,7 +209,8 @@ def detail(db: Database, credit_id: int) -> CreditNoteDetail:
         return _detail(session, _get(session, credit_id))
 
 
-def _number(text: str, field: str, what: str) -> Decimal:
+def parse_number(text: str, field: str, what: str) -> Decimal:
+    """A number as the agent typed it; unreadable, an AfterSalesError next to ``field``."""
     try:
         value = Decimal(text.strip().replace(",", ""))
     except InvalidOperation:
@@ -238,8 +239,8 @@ def save(db: Database, ctx: Context, credit_id: int, edit: CreditNoteEdit) -> Cr
             if line is None:
                 raise AfterSalesError(_("A line of this credit note no longer exists"))
             field = f"line-{change.line_id}"
-            quantity = _number(change.quantity, f"{field}-quantity", _("The quantity"))
-            price = _number(change.price_unit, f"{field}-price", _("The price"))
+            quantity = parse_number(change.quantity, f"{field}-quantity", _("The quantity"))
+            price = parse_number(change.price_unit, f"{field}-price", _("The price"))
             if quantity < 0:
                 raise AfterSalesError(_("A quantity cannot be negative"), field=f"{field}-quantity")
             if price < 0:
