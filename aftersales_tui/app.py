@@ -28,6 +28,7 @@ class AfterSalesApp(ReportsWorkerErrors, App[None]):
         STYLES / "ticket.tcss",
         STYLES / "modals.tcss",
         STYLES / "team_settings.tcss",
+        STYLES / "returns.tcss",
     ]
     ENABLE_COMMAND_PALETTE = True
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from aftersales_tui import formatting as fmt
 from aftersales_tui.db import Database, open_database
 from aftersales_tui.models import PickingKind, PickingState, Ticket, Tracking
 from aftersales_tui.services import Context, returns
@@ -45,9 +46,9 @@ def table(offer: returns.ReturnDefaults) -> list[tuple[str, str, str, str, str]]
         (
             line.product,
             line.lot,
-            str(line.delivered.normalize()),
-            str(line.returned.normalize()),
-            str(line.returnable.normalize()),
+            fmt.quantity(line.delivered),
+            fmt.quantity(line.returned),
+            fmt.quantity(line.returnable),
         )
         for line in offer.lines
     ]

@@ -14,9 +14,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..i18n import _
-from ..services import coupons, credit_notes
+from ..services import coupons, credit_notes, returns
 from ..services.coupons import CouponView
 from ..services.linked import Action, LinkKind, action_label
+from ..services.stock import ReturnView
 from .base import desk_of
 
 
@@ -43,9 +44,19 @@ def _coupon(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) ->
     open_coupon(screen, ticket_id, generated)
 
 
+def _return(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) -> None:
+    from .return_modal import open_return
+
+    def created(receipt: ReturnView) -> None:
+        done(_("Return {name} created ({origin})").format(name=receipt.name, origin=receipt.origin))
+
+    open_return(screen, ticket_id, created)
+
+
 ACTIONS: dict[Action, ActionEntry] = {
     Action.REFUND: ActionEntry("f", _refund),
     Action.COUPON: ActionEntry("c", _coupon),
+    Action.RETURN: ActionEntry("r", _return),
 }
 
 
@@ -74,9 +85,22 @@ def _coupons(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> N
         screen.app.push_screen(CouponsScreen(ticket_id), lambda _result: done())
 
 
+def _returns(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> None:
+    """One return opens it (to validate it when ready); several open the list."""
+    from .return_card import ReturnCard
+    from .returns import ReturnsScreen
+
+    rows = returns.for_ticket(desk_of(screen).db, ticket_id)
+    if len(rows) == 1:
+        screen.app.push_screen(ReturnCard(rows[0]), lambda _result: done())
+    else:
+        screen.app.push_screen(ReturnsScreen(ticket_id), lambda _result: done())
+
+
 LINK_LISTS: dict[LinkKind, Callable[[Screen[Any], int, Callable[[], None]], None]] = {
     LinkKind.CREDIT_NOTES: _credit_notes,
     LinkKind.COUPONS: _coupons,
+    LinkKind.RETURNS: _returns,
 }
 
 

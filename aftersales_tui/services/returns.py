@@ -254,18 +254,18 @@ def create_return(db: Database, ctx: Context, ticket_id: int, request: ReturnReq
                 )
             )
         session.flush()
-        items = ", ".join(f"{fmt.quantity(q)} × {line.label}" for line, q in kept)
+        view = stock.view(session, receipt)
         chatter.post(
             session,
             ctx,
             tickets.MODEL,
             ticket.id or 0,
             _("Return {name} created for {delivery}: {items}").format(
-                name=receipt.name, delivery=delivery.name, items=items
+                name=receipt.name, delivery=delivery.name, items=view.summary
             ),
         )
         ticket.updated_at = ctx.now()
-        return stock.view(session, receipt)
+        return view
 
 
 def _check(

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from .. import formatting as fmt
 from ..i18n import _
 from ..models import (
     Location,
@@ -52,7 +53,12 @@ class ReturnLine:
 
     @property
     def label(self) -> str:
-        return f"{self.product} ({self.lot})" if self.lot else self.product
+        return labelled(self.product, self.lot)
+
+
+def labelled(product: str, lot: str) -> str:
+    """``Acoustic Panel (ACP-6-L04)``: a product with its lot/serial number, when it has one."""
+    return f"{product} ({lot})" if lot else product
 
 
 @dataclass(frozen=True)
@@ -204,7 +210,7 @@ class ReturnedItem:
 
     @property
     def label(self) -> str:
-        return f"{self.product} ({self.lot})" if self.lot else self.product
+        return labelled(self.product, self.lot)
 
 
 @dataclass(frozen=True)
@@ -225,6 +231,11 @@ class ReturnView:
     @property
     def quantity(self) -> Decimal:
         return sum((item.quantity for item in self.items), ZERO)
+
+    @property
+    def summary(self) -> str:
+        """``2 × Desk, 1 × Acoustic Panel (ACP-6-L04)``."""
+        return ", ".join(f"{fmt.quantity(i.quantity)} × {i.label}" for i in self.items)
 
 
 def get_return(session: Session, return_id: int) -> Picking:
