@@ -134,6 +134,21 @@ async def test_edit_a_quantity_and_remove_a_line_with_the_keyboard(
     assert [q for _p, q in lines] == [2]
 
 
+async def test_keys_sent_in_a_burst_stay_in_order(demo_db: Database, ctx: Context) -> None:
+    """Over a slow link keys arrive together: typing never waits for a focus change."""
+    app = make_app(demo_db, ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await show_ticket(pilot, ticket_id(demo_db, NO_RETURN))
+        await press(pilot, "r")
+        await pilot.press("1", "2", "backspace", "enter", "x")
+        await settle(pilot)
+        assert requested(app) == [("LED Desk Lamp", "1")]
+        await pilot.press("a", "down", "4", "escape", "up", "7", "down")  # moving keeps it
+        await settle(pilot)
+        assert isinstance(app.screen, ReturnModal)  # escape dropped the typing only
+        assert requested(app) == [("LED Desk Lamp", "7"), ("Corner Desk Right Sit", "2")]
+
+
 async def test_too_many_is_shown_under_the_lines_and_nothing_is_written(
     demo_db: Database, ctx: Context
 ) -> None:
@@ -144,7 +159,8 @@ async def test_too_many_is_shown_under_the_lines_and_nothing_is_written(
         assert error_under_lines(app) == (
             "At most 2 of Corner Desk Right Sit can be returned (2 delivered, 0 already returned)"
         )
-        assert isinstance(app.focused, Input)  # still in the quantity, to fix it
+        assert app.focused is editor(app).query_one("#lines")  # typed on the table
+        assert editor(app).query_one(Input).value == "9"  # still there, to fix it
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, ReturnModal)
         assert error_under_lines(app).startswith("At most 2 of Corner Desk Right Sit")

@@ -1,10 +1,12 @@
 """The lines of a reverse transfer: a table of what can come back, edited from the keyboard.
 
 The table shows each line's delivered, already returned and returnable quantities and the
-quantity to return. ``enter`` (or typing a digit) edits the highlighted line's quantity in the
-input under the table; ``enter`` there keeps it and moves to the next line, ``escape`` drops
-the edit. ``x`` / ``delete`` removes the line; ``refill`` ("Return All") brings every line back
-at its returnable quantity. Each quantity is checked by the returns service as it is kept.
+quantity to return. Typing digits on the table types the highlighted line's quantity (shown in
+the input under the table) without leaving the table, so that keys sent in a burst over a slow
+link stay in order; ``enter`` keeps it and moves to the next line, ``escape`` drops it, moving
+to another line keeps it. ``enter`` alone edits the quantity in the input instead. ``x`` /
+``delete`` removes the line; ``refill`` ("Return All") brings every line back at its
+returnable quantity. Each quantity is checked by the returns service as it is kept.
 """
 
 from __future__ import annotations
@@ -28,50 +30,7 @@ from ..services.returns import LineQuantity, check_quantity, parse_quantity
 from ..services.stock import ReturnLine
 from .literal import one_line
 
-NUMBER_KEYS = frozenset("0123456789.")
-
-
-class LinesTable(DataTable[Text]):
-    """The table itself: ``enter`` or a digit edits, ``x`` / ``delete`` removes."""
-
-    BINDINGS = [
-        Binding("enter", "edit", _("Edit quantity"), id="edit-line"),
-        Binding("x,delete", "remove", _("Remove line"), id="remove-line"),
-    ]
-
-    @dataclass
-    class EditWanted(Message):
-        typed: str | None  # the first character typed, or None to edit the quantity as it is
-
-    @dataclass
-    class RemoveWanted(Message):
-        pass
-
-    def action_edit(self) -> None:
-        self.post_message(self.EditWanted(None))
-
-    def action_remove(self) -> None:
-        self.post_message(self.RemoveWanted())
-
-    def on_key(self, event: events.Key) -> None:
-        if event.character is not None and event.character in NUMBER_KEYS:
-            event.stop()
-            event.prevent_default()
-            self.post_message(self.EditWanted(event.character))
-
-
-class QuantityInput(Input):
-    """Where the highlighted line's quantity is typed; ``escape`` drops what was typed."""
-
-    BINDINGS = [Binding("escape", "drop", _("Undo edit"), id="undo-edit")]
-
-    @dataclass
-    class Dropped(Message):
-        pass
-
-    def action_drop(self) -> None:
-        self.post_message(self.Dropped())
-
+NUMBER_KEYS = frozenset("0123456789.,")
 
 PRODUCT_WIDTH = (12, 26)  # the product column takes the room left, within these bounds
 COLUMNS = (
@@ -86,6 +45,71 @@ WIDTHS = {key: width for key, _label, width in COLUMNS}
 NUMBERS = frozenset({"delivered", "returned", "returnable", "quantity"})
 
 
+class LinesTable(DataTable[Text]):
+    """The table: its keys act on the editor at once, in the order they came.
+
+    A key left to a binding is handled only once it has bubbled up to the app, after the
+    keys behind it have reached the table: so every key that edits or moves is handled here
+    (the bindings remain, to be shown in the footer and in help).
+    """
+
+    BINDINGS = [
+        Binding("enter", "enter", _("Edit quantity"), id="edit-line"),
+        Binding("x,delete", "remove", _("Remove line"), id="remove-line"),
+    ]
+
+    def __init__(self, editor: ReturnLinesEditor, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, id=id)
+        self.editor = editor
+
+    def on_key(self, event: events.Key) -> None:
+        """Digits type the quantity; while typing, backspace erases and escape drops it (else
+        escape still cancels the modal)."""
+        editor = self.editor
+        typing = editor.typing is not None
+        keys = {
+            "enter": editor.enter_pressed,
+            "x": editor.remove_line,
+            "delete": editor.remove_line,
+            "a": editor.refill,
+            "up": self.action_cursor_up,
+            "down": self.action_cursor_down,
+            "pageup": self.action_page_up,
+            "pagedown": self.action_page_down,
+            "home": self.action_scroll_top,
+            "end": self.action_scroll_bottom,
+        }
+        if typing:
+            keys |= {"backspace": editor.erase_digit, "escape": editor.drop_typed}
+        if event.character is not None and event.character in NUMBER_KEYS:
+            editor.type_digit(event.character)
+        elif event.key in keys:
+            keys[event.key]()
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def action_enter(self) -> None:
+        self.editor.enter_pressed()
+
+    def action_remove(self) -> None:
+        self.editor.remove_line()
+
+
+class QuantityInput(Input):
+    """Where the quantity is edited with the mouse or after ``enter``; ``escape`` drops it."""
+
+    BINDINGS = [Binding("escape", "drop", _("Undo edit"), id="undo-edit")]
+
+    @dataclass
+    class Dropped(Message):
+        pass
+
+    def action_drop(self) -> None:
+        self.post_message(self.Dropped())
+
+
 class ReturnLinesEditor(Vertical):
     """The lines kept for the return and their quantities (the table plus its input)."""
 
@@ -97,7 +121,7 @@ class ReturnLinesEditor(Vertical):
 
     @dataclass
     class Kept(Message):
-        """A quantity was kept (an earlier problem is gone)."""
+        """A quantity was kept or a line changed (an earlier problem is gone)."""
 
     def __init__(
         self,
@@ -110,10 +134,11 @@ class ReturnLinesEditor(Vertical):
         super().__init__(id=id)
         self._lines: dict[int, ReturnLine] = {}
         self._kept: dict[int, Decimal] = {}
+        self.typing: tuple[int, str] | None = None  # a line and what is typed for it
         self._start = (list(lines), quantities, focus_line_id)
 
     def compose(self) -> ComposeResult:
-        yield LinesTable(id="lines", cursor_type="row", zebra_stripes=False)
+        yield LinesTable(self, id="lines")
         with Horizontal(classes="line-edit"):
             yield Label(_("Quantity to return"), classes="form-label")
             yield QuantityInput(id="line-quantity", compact=True, max_length=16)
@@ -155,18 +180,25 @@ class ReturnLinesEditor(Vertical):
             self._kept = {i: line.returnable for i, line in self._lines.items()}
         else:
             self._kept = {i: q for i, q in quantities.items() if i in self._lines}
+        self.typing = None
         self._redraw(focus_line_id)
 
     def refill(self) -> None:
         """Return All: every line back, each at its returnable quantity."""
         current = self.current()
         self._kept = {i: line.returnable for i, line in self._lines.items()}
+        self.typing = None
         self._redraw(current.id if current else None)
         self.post_message(self.Kept())
 
     def requested(self) -> tuple[LineQuantity, ...]:
         """The lines kept and their quantities, an edit under way included (it may raise)."""
-        self._keep_typed()
+        if self.typing is not None:
+            self._keep(*self.typing)
+        line = self.current()
+        box = self.query_one(QuantityInput)
+        if line is not None and box.value != fmt.quantity(self._kept[line.id]):
+            self._keep(line.id, box.value)
         return tuple(LineQuantity(i, q) for i, q in self._kept.items())
 
     def current(self) -> ReturnLine | None:
@@ -207,46 +239,122 @@ class ReturnLinesEditor(Vertical):
         ]
 
     def _show_current(self) -> None:
-        """The input shows the highlighted line's quantity."""
+        """The input shows the highlighted line's quantity, or what is being typed for it."""
         line = self.current()
         box = self.query_one(QuantityInput)
         box.disabled = line is None
+        if line is None:
+            value = ""
+        elif self.typing is not None and self.typing[0] == line.id:
+            value = self.typing[1]
+        else:
+            value = fmt.quantity(self._kept[line.id])
         with box.prevent(Input.Changed):
-            box.value = fmt.quantity(self._kept[line.id]) if line else ""
-        hint = (
-            one_line(line.label)
-            if line
-            else Text(_("No line kept: a (Return All) brings every line back"), style="italic")
-        )
+            box.value = value
+        if line is None:
+            hint = Text(_("No line kept: a (Return All) brings every line back"), style="italic")
+        elif self.typing is not None:
+            hint = Text(_("enter keeps it · esc drops it"), style="italic")
+        else:
+            hint = one_line(line.label)
         self.query_one("#line-edited", Label).update(hint)
 
     @on(DataTable.RowHighlighted, "#lines")
     def _highlighted(self) -> None:
+        """Moving to another line keeps what was typed for the one left."""
+        if self.typing is not None:
+            line_id, text = self.typing
+            current = self.current()
+            if (current is None or current.id != line_id) and not self._keep_quietly(line_id, text):
+                self.typing = None  # refused: the line keeps its quantity, the error says why
         self._show_current()
 
-    # --- editing -------------------------------------------------------------------------
+    # --- typing on the table -------------------------------------------------------------
 
-    @on(LinesTable.EditWanted)
-    def _edit(self, event: LinesTable.EditWanted) -> None:
-        if self.current() is None:
+    def type_digit(self, character: str) -> None:
+        line = self.current()
+        if line is None:
             return
-        box = self.query_one(QuantityInput)
-        box.focus()
-        if event.typed is None:
+        typed = self.typing[1] if self.typing and self.typing[0] == line.id else ""
+        self.typing = (line.id, typed + character)
+        self._show_current()
+
+    def erase_digit(self) -> None:
+        if self.typing is not None:
+            line_id, text = self.typing
+            self.typing = (line_id, text[:-1])
+            self._show_current()
+
+    def drop_typed(self) -> None:
+        self.typing = None
+        self._show_current()
+        self.post_message(self.Kept())
+
+    def enter_pressed(self) -> None:
+        """What was typed is kept (then the next line), or the input opens to edit."""
+        line = self.current()
+        if line is None:
+            return
+        if self.typing is None:
+            box = self.query_one(QuantityInput)
+            box.focus()
             box.select_all()
-        else:
-            box.value = event.typed
-            box.cursor_position = len(box.value)
+            return
+        if self._keep_quietly(*self.typing):
+            self._next_line()
+
+    def remove_line(self) -> None:
+        line = self.current()
+        if line is None:
+            return
+        table = self.query_one(LinesTable)
+        row = table.cursor_row
+        self.typing = None
+        del self._kept[line.id]
+        table.remove_row(str(line.id))
+        if self._kept:
+            table.move_cursor(row=min(row, len(self._kept) - 1))
+        self._show_current()
+        self.post_message(self.Kept())
+
+    def _next_line(self) -> None:
+        table = self.query_one(LinesTable)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    # --- keeping a quantity --------------------------------------------------------------
+
+    def _keep_quietly(self, line_id: int, text: str) -> bool:
+        """Keep a typed quantity; a refusal is posted as a Problem (what was typed stays)."""
+        try:
+            self._keep(line_id, text)
+        except AfterSalesError as refused:
+            self.post_message(self.Problem(refused.message))
+            return False
+        return True
+
+    def _keep(self, line_id: int, text: str) -> None:
+        line = self._lines[line_id]
+        quantity = parse_quantity(text)
+        check_quantity(line, quantity)
+        self.typing = None
+        self._kept[line_id] = quantity
+        self.query_one(LinesTable).update_cell(
+            str(line_id), "quantity", self._cells(line, quantity)[-1]
+        )
+        self._show_current()
+        self.post_message(self.Kept())
+
+    # --- the input under the table ---------------------------------------------------------
 
     @on(Input.Submitted, "#line-quantity")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if not self._keep_quietly():
+        line = self.current()
+        if line is None or not self._keep_quietly(line.id, event.value):
             return
-        table = self.query_one(LinesTable)
-        table.focus()
-        if table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
+        self.query_one(LinesTable).focus()
+        self._next_line()
 
     @on(QuantityInput.Dropped)
     def _dropped(self) -> None:
@@ -255,42 +363,7 @@ class ReturnLinesEditor(Vertical):
         self.post_message(self.Kept())
 
     @on(Input.Blurred, "#line-quantity")
-    def _left(self) -> None:
-        self._keep_quietly()
-
-    def _keep_quietly(self) -> bool:
-        """Keep the typed quantity; a refusal is posted as a Problem."""
-        try:
-            self._keep_typed()
-        except AfterSalesError as refused:
-            self.post_message(self.Problem(refused.message))
-            return False
-        return True
-
-    def _keep_typed(self) -> None:
+    def _left(self, event: Input.Blurred) -> None:
         line = self.current()
-        if line is None:
-            return
-        text = self.query_one(QuantityInput).value
-        if text == fmt.quantity(self._kept[line.id]):
-            return
-        quantity = parse_quantity(text)
-        check_quantity(line, quantity)
-        self._kept[line.id] = quantity
-        table = self.query_one(LinesTable)
-        table.update_cell(str(line.id), "quantity", self._cells(line, quantity)[-1])
-        self.post_message(self.Kept())
-
-    @on(LinesTable.RemoveWanted)
-    def _remove(self) -> None:
-        line = self.current()
-        if line is None:
-            return
-        table = self.query_one(LinesTable)
-        row = table.cursor_row
-        del self._kept[line.id]
-        table.remove_row(str(line.id))
-        if self._kept:
-            table.move_cursor(row=min(row, len(self._kept) - 1))
-        self._show_current()
-        self.post_message(self.Kept())
+        if line is not None and event.input.value != fmt.quantity(self._kept[line.id]):
+            self._keep_quietly(line.id, event.input.value)
