@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -23,10 +25,16 @@ from aftersales_tui.models import (
     PickingState,
     Sequence,
 )
-from aftersales_tui.services import returns, tickets
+from aftersales_tui.services import returns
 from aftersales_tui.services.context import Context
 from aftersales_tui.services.errors import AfterSalesError
-from aftersales_tui.services.returns import LineQuantity, ReturnDefaults, ReturnRequest
+from aftersales_tui.services.returns import (
+    LineQuantity,
+    ReturnDefaults,
+    ReturnRequest,
+    ReturnScope,
+)
+from aftersales_tui.services.stock import ReturnView
 
 from . import factories as f
 from .conftest import NOW
@@ -142,6 +150,10 @@ class Warehouse:
         fields.setdefault("partner_id", self.customer_id)
         return f.ticket(self.db, self.team_id, number=number, **fields)
 
+    def case(self, ctx: Context, number: int = 7, delivery_id: int = 0, **fields: Any) -> Case:
+        """A new ticket (``fields``), for a case about ``delivery_id``."""
+        return Case(self, ctx, self.ticket(number, **fields), delivery_id)
+
 
 def warehouse(db: Database) -> Warehouse:
     return Warehouse(
@@ -197,11 +209,6 @@ def lines_of(db: Database, picking_id: int) -> list[tuple[int, int | None, Decim
         return [(r.product_id, r.lot_id, r.quantity) for r in rows]
 
 
-def ticket_log(db: Database, ticket_id: int) -> list[str]:
-    """The ticket's chatter, oldest first."""
-    return [m.body for m in reversed(tickets.history(db, ticket_id))]
-
-
 def footprint(db: Database) -> tuple[Any, ...]:
     """Everything a return could write: transfers and their lines, messages, sequences."""
     with db.read() as s:
@@ -215,13 +222,39 @@ def footprint(db: Database) -> tuple[Any, ...]:
         )
 
 
-def refuse(
-    db: Database, ctx: Context, ticket_id: int, request: ReturnRequest, field: str
-) -> AfterSalesError:
-    """Submit ``request``, expect a refusal on ``field``, and check that nothing was written."""
+@contextmanager
+def nothing_written(db: Database) -> Iterator[None]:
+    """The block leaves every transfer, line, message and sequence as it found them."""
     before = footprint(db)
-    with pytest.raises(AfterSalesError) as caught:
-        returns.create_return(db, ctx, ticket_id, request)
-    assert caught.value.field == field, caught.value.message
+    yield
     assert footprint(db) == before
-    return caught.value
+
+
+@dataclass(frozen=True)
+class Case:
+    """A ticket of the warehouse's customer, as one agent sees it."""
+
+    wh: Warehouse
+    ctx: Context
+    ticket_id: int
+    delivery_id: int = 0
+
+    @property
+    def db(self) -> Database:
+        return self.wh.db
+
+    def offer(self, scope: ReturnScope | None = None) -> ReturnDefaults:
+        return returns.defaults(self.db, self.ctx, self.ticket_id, scope)
+
+    def create(self, *quantities: str | None, **changes: Any) -> ReturnView:
+        """A return of what the modal offers now (see ``ask``)."""
+        request = ask(self.offer(), *quantities, **changes)
+        return returns.create_return(self.db, self.ctx, self.ticket_id, request)
+
+    def refuse(self, *quantities: str | None, field: str, **changes: Any) -> AfterSalesError:
+        """Like ``create``, but refused on ``field`` with nothing written."""
+        request = ask(self.offer(), *quantities, **changes)
+        with nothing_written(self.db), pytest.raises(AfterSalesError) as caught:
+            returns.create_return(self.db, self.ctx, self.ticket_id, request)
+        assert caught.value.field == field, caught.value.message
+        return caught.value

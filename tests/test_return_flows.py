@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 
 from sqlmodel import col, select
+from textual.pilot import Pilot
 from textual.widgets import Input, Select
 
 from aftersales_tui import formatting as fmt
+from aftersales_tui.app import AfterSalesApp
 from aftersales_tui.db import Database
 from aftersales_tui.models import Picking, PickingKind, PickingLine, PickingState
 from aftersales_tui.screens.confirm import ConfirmModal
@@ -65,22 +69,48 @@ def returns_of(
         return found
 
 
-def editor(app: object) -> ReturnLinesEditor:
-    screen = app.screen  # type: ignore[attr-defined]
+@asynccontextmanager
+async def on_ticket(
+    db: Database, ctx: Context, number: int, *keys: str
+) -> AsyncIterator[tuple[AfterSalesApp, Pilot[None]]]:
+    """The app at 100x30 showing a ticket, after `keys` were pressed there."""
+    app = make_app(db, ctx)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await show_ticket(pilot, ticket_id(db, number))
+        await press(pilot, *keys)
+        yield app, pilot
+
+
+def modal(app: AfterSalesApp) -> ReturnModal:
+    screen = app.screen
     assert isinstance(screen, ReturnModal)
-    return screen.query_one(ReturnLinesEditor)
+    return screen
 
 
-def requested(app: object) -> list[tuple[str, str]]:
+def editor(app: AfterSalesApp) -> ReturnLinesEditor:
+    return modal(app).query_one(ReturnLinesEditor)
+
+
+def requested(app: AfterSalesApp) -> list[tuple[str, str]]:
     """The lines the modal would send: product and quantity."""
-    lines = {line.id: line for line in editor(app)._lines.values()}
+    lines = {line.id: line for line in modal(app).offer.lines}
     return [(lines[q.line_id].product, fmt.quantity(q.quantity)) for q in editor(app).requested()]
 
 
-def error_under_lines(app: object) -> str:
-    screen = app.screen  # type: ignore[attr-defined]
-    label = screen.query_one("#lines-error")
+def highlighted(app: AfterSalesApp) -> str:
+    line = editor(app).current()
+    return line.product if line else ""
+
+
+def error_under_lines(app: AfterSalesApp) -> str:
+    label = modal(app).query_one("#lines-error")
     return str(label.render()) if label.display else ""
+
+
+def card(app: AfterSalesApp) -> ReturnCard:
+    screen = app.screen
+    assert isinstance(screen, ReturnCard)
+    return screen
 
 
 async def test_home_open_return_submit_and_the_panel_counts_it(
@@ -114,15 +144,11 @@ async def test_home_open_return_submit_and_the_panel_counts_it(
 async def test_edit_a_quantity_and_remove_a_line_with_the_keyboard(
     demo_db: Database, ctx: Context
 ) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_RETURN))
-        await press(pilot, "r")
-        assert editor(app).current() is not None
-        assert editor(app).current().product == "LED Desk Lamp"  # type: ignore[union-attr]
+    async with on_ticket(demo_db, ctx, NO_RETURN, "r") as (app, pilot):
+        assert highlighted(app) == "LED Desk Lamp"  # the ticket's product
         await press(pilot, "3", "enter")  # typing a digit edits; enter keeps it, next line
         assert requested(app) == [("LED Desk Lamp", "3"), ("Corner Desk Right Sit", "2")]
-        assert editor(app).current().product == "Corner Desk Right Sit"  # type: ignore[union-attr]
+        assert highlighted(app) == "Corner Desk Right Sit"
         await press(pilot, "x")
         assert requested(app) == [("LED Desk Lamp", "3")]
         await press(pilot, "enter")  # enter edits the highlighted line as it is
@@ -136,10 +162,7 @@ async def test_edit_a_quantity_and_remove_a_line_with_the_keyboard(
 
 async def test_keys_sent_in_a_burst_stay_in_order(demo_db: Database, ctx: Context) -> None:
     """Over a slow link keys arrive together: typing never waits for a focus change."""
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_RETURN))
-        await press(pilot, "r")
+    async with on_ticket(demo_db, ctx, NO_RETURN, "r") as (app, pilot):
         await pilot.press("1", "2", "backspace", "enter", "x")
         await settle(pilot)
         assert requested(app) == [("LED Desk Lamp", "1")]
@@ -152,10 +175,7 @@ async def test_keys_sent_in_a_burst_stay_in_order(demo_db: Database, ctx: Contex
 async def test_too_many_is_shown_under_the_lines_and_nothing_is_written(
     demo_db: Database, ctx: Context
 ) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_RETURN))
-        await press(pilot, "r", "down", "9", "enter")
+    async with on_ticket(demo_db, ctx, NO_RETURN, "r", "down", "9", "enter") as (app, pilot):
         assert error_under_lines(app) == (
             "At most 2 of Corner Desk Right Sit can be returned (2 delivered, 0 already returned)"
         )
@@ -174,10 +194,7 @@ async def test_too_many_is_shown_under_the_lines_and_nothing_is_written(
 
 
 async def test_no_line_left_then_return_all(demo_db: Database, ctx: Context) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_RETURN))
-        await press(pilot, "r", "x", "delete", "ctrl+s")
+    async with on_ticket(demo_db, ctx, NO_RETURN, "r", "x", "delete", "ctrl+s") as (app, pilot):
         assert isinstance(app.screen, ReturnModal)  # reopened with the service's refusal
         assert error_under_lines(app) == "Please specify at least one non-zero quantity."
         assert requested(app) == []
@@ -192,10 +209,7 @@ async def test_no_line_left_then_return_all(demo_db: Database, ctx: Context) -> 
 async def test_the_order_narrows_the_deliveries_and_the_lines_follow(
     demo_db: Database, ctx: Context
 ) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, SEVERAL_DELIVERIES))
-        await press(pilot, "r")
+    async with on_ticket(demo_db, ctx, SEVERAL_DELIVERIES, "r") as (app, pilot):
         modal = app.screen
         assert isinstance(modal, ReturnModal)
         orders = {c.label: c.id for c in modal.offer.orders}
@@ -214,19 +228,16 @@ async def test_the_order_narrows_the_deliveries_and_the_lines_follow(
 async def test_one_return_opens_it_and_validates_after_asking(
     demo_db: Database, ctx: Context
 ) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_RETURN))
-        await press(pilot, "r", "ctrl+s")
+    async with on_ticket(demo_db, ctx, NO_RETURN, "r", "ctrl+s") as (app, pilot):
         await tab_to(pilot, is_link_button(linked.LinkKind.RETURNS))
         await press(pilot, "enter")
         assert isinstance(app.screen, ReturnCard)
         await press(pilot, "v")
         assert isinstance(app.screen, ConfirmModal)
         await press(pilot, "n")
-        assert app.screen.receipt.state == PickingState.READY  # type: ignore[attr-defined]
+        assert card(app).receipt.state == PickingState.READY
         await press(pilot, "v", "y")
-        assert app.screen.receipt.state == PickingState.DONE  # type: ignore[attr-defined]
+        assert card(app).receipt.state == PickingState.DONE
         await press(pilot, "v")  # nothing more to validate
         assert isinstance(app.screen, ReturnCard)
         await press(pilot, "escape")
@@ -282,9 +293,7 @@ async def test_return_only_where_the_team_has_it_and_a_delivery_is_done(
             title="Loose screw", team_id=team_id(demo_db, "Workshop"), partner_id=customer
         ),
     )
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_RETURN))
+    async with on_ticket(demo_db, ctx, NO_RETURN) as (app, pilot):
         assert "Return" in [c.title for c in app.get_system_commands(app.screen)]
         assert any(k.key == "r" and k.description == "Return" for k in screen_keys(app.screen))
         await press(pilot, "q")
@@ -297,10 +306,7 @@ async def test_return_only_where_the_team_has_it_and_a_delivery_is_done(
 
 
 async def test_help_lists_the_line_keys(demo_db: Database, ctx: Context) -> None:
-    app = make_app(demo_db, ctx)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await show_ticket(pilot, ticket_id(demo_db, NO_RETURN))
-        await press(pilot, "r")
+    async with on_ticket(demo_db, ctx, NO_RETURN, "r") as (app, pilot):
         modal = app.screen
         help_screen = HelpScreen(modal)
         described = {k.description: k.key for k in help_screen._keys}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import dataclasses
 from datetime import UTC, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlmodel import select
@@ -20,17 +19,16 @@ from aftersales_tui.services.errors import AfterSalesError
 from aftersales_tui.services.returns import LineQuantity, ReturnScope
 
 from . import factories as f
-from .accounting_builders import lot, sale_order
+from .accounting_builders import lot, sale_order, ticket_log
 from .conftest import NOW
 from .returns_builders import (
+    Case,
     Moved,
     Warehouse,
     ask,
-    footprint,
     lines_of,
+    nothing_written,
     receipts_of,
-    refuse,
-    ticket_log,
     warehouse,
 )
 
@@ -163,12 +161,12 @@ def test_only_done_deliveries_of_the_customer_are_offered(wh: Warehouse, ctx: Co
     other = f.partner(wh.db, "Deco Addict")
     wh.delivery("WH/OUT/00001", Moved(wh.desk, "1"), state=PickingState.READY)
     wh.delivery("WH/OUT/00002", Moved(wh.desk, "1"), partner_id=other)
-    offer = returns.defaults(wh.db, ctx, wh.ticket())
+    case = wh.case(ctx)
+    offer = case.offer()
     assert (offer.deliveries, offer.lines) == ((), ())
     assert offer.empty_reason == "No done delivery for this customer."
-    assert refuse(wh.db, ctx, offer.ticket_id, ask(offer), "picking_id").message == (
-        "No done delivery for this customer."
-    )
+    error = case.refuse(field="picking_id")
+    assert error.message == "No done delivery for this customer."
 
 
 def test_a_ticket_without_customer_says_so(wh: Warehouse, ctx: Context) -> None:
@@ -220,94 +218,60 @@ def test_returns_count_per_lot(wh: Warehouse, ctx: Context) -> None:
 
 
 @pytest.fixture
-def two_lines(wh: Warehouse) -> tuple[Warehouse, int, int]:
-    """A delivery of 3 desks and 2 chairs, and a ticket; returns (wh, delivery, ticket)."""
+def case(wh: Warehouse, ctx: Context) -> Case:
+    """A delivery of 3 desks and 2 chairs, and a ticket about it."""
     delivery = wh.delivery("WH/OUT/00001", Moved(wh.desk, "3"), Moved(wh.chair, "2"))
-    return wh, delivery, wh.ticket()
+    return wh.case(ctx, delivery_id=delivery)
 
 
-def test_more_than_returnable_is_refused(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, delivery, ticket_id = two_lines
-    wh.earlier_return("WH/RET/00001", delivery, Moved(wh.desk, "1"))
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    error = refuse(wh.db, ctx, ticket_id, ask(offer, "3", "2"), "lines")
-    assert error.message == ("At most 2 of Desk can be returned (3 delivered, 1 already returned)")
-    refuse(wh.db, ctx, ticket_id, ask(offer, "2.001", "0"), "lines")
+def test_more_than_returnable_is_refused(case: Case) -> None:
+    case.wh.earlier_return("WH/RET/00001", case.delivery_id, Moved(case.wh.desk, "1"))
+    error = case.refuse("3", "2", field="lines")
+    assert error.message == "At most 2 of Desk can be returned (3 delivered, 1 already returned)"
+    case.refuse("2.001", "0", field="lines")
 
 
-def test_a_negative_quantity_is_refused(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, _delivery, ticket_id = two_lines
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    error = refuse(wh.db, ctx, ticket_id, ask(offer, "1", "-1"), "lines")
+def test_a_negative_quantity_is_refused(case: Case) -> None:
+    error = case.refuse("1", "-1", field="lines")
     assert error.message == "A quantity cannot be negative (Chair)"
 
 
-def test_all_zero_is_refused_with_the_guide_message(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, _delivery, ticket_id = two_lines
-    offer = returns.defaults(wh.db, ctx, ticket_id)
+def test_all_zero_is_refused_with_the_guide_message(case: Case) -> None:
     message = "Please specify at least one non-zero quantity."
-    assert refuse(wh.db, ctx, ticket_id, ask(offer, "0", "0"), "lines").message == message
-    assert refuse(wh.db, ctx, ticket_id, ask(offer, lines=()), "lines").message == message
+    assert case.refuse("0", "0", field="lines").message == message
+    assert case.refuse(None, None, field="lines").message == message  # every line removed
 
 
-def test_a_location_outside_the_offer_is_refused(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, _delivery, ticket_id = two_lines
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    error = refuse(wh.db, ctx, ticket_id, ask(offer, location_id=wh.scrap), "location_id")
+def test_a_location_outside_the_offer_is_refused(case: Case) -> None:
+    error = case.refuse(location_id=case.wh.scrap, field="location_id")
     assert error.message == "WH/Scrap is not a return location for WH/OUT/00001"
-    error = refuse(wh.db, ctx, ticket_id, ask(offer, location_id=None), "location_id")
+    error = case.refuse(location_id=None, field="location_id")
     assert error.message == "Choose a return location"
 
 
-def test_the_delivery_source_and_any_return_location_are_accepted(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, delivery, ticket_id = two_lines
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    to_stock = returns.create_return(
-        wh.db, ctx, ticket_id, ask(offer, "1", "0", location_id=wh.stock)
-    )
-    to_repair = returns.create_return(
-        wh.db, ctx, ticket_id, ask(offer, "1", "0", location_id=wh.repair)
-    )
+def test_the_delivery_source_and_any_return_location_are_accepted(case: Case) -> None:
+    to_stock = case.create("1", "0", location_id=case.wh.stock)
+    to_repair = case.create("1", "0", location_id=case.wh.repair)
     assert (to_stock.destination, to_repair.destination) == ("WH/Stock", "WH/Repair")
     assert to_stock.source == "Partners/Customers"
 
 
-def test_a_removed_line_is_not_returned(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, delivery, ticket_id = two_lines
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    receipt = returns.create_return(wh.db, ctx, ticket_id, ask(offer, None, "2"))
-    assert lines_of(wh.db, receipt.id) == [(wh.chair, None, Decimal("2.000"))]
+def test_a_removed_line_is_not_returned(case: Case) -> None:
+    receipt = case.create(None, "2")
+    assert lines_of(case.db, receipt.id) == [(case.wh.chair, None, Decimal("2.000"))]
 
 
-def test_zero_lines_are_left_out_of_the_receipt(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, _delivery, ticket_id = two_lines
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    receipt = returns.create_return(wh.db, ctx, ticket_id, ask(offer, "1.5", "0"))
-    assert lines_of(wh.db, receipt.id) == [(wh.desk, None, Decimal("1.500"))]
-    assert returns.defaults(wh.db, ctx, ticket_id).lines[0].returnable == Decimal("1.5")
+def test_zero_lines_are_left_out_of_the_receipt(case: Case) -> None:
+    receipt = case.create("1.5", "0")
+    assert lines_of(case.db, receipt.id) == [(case.wh.desk, None, Decimal("1.500"))]
+    assert case.offer().lines[0].returnable == Decimal("1.5")
 
 
 def test_lines_keep_their_lot(wh: Warehouse, ctx: Context) -> None:
     laptop = f.product(wh.db, "Laptop", Tracking.SERIAL)
     sn1, sn2 = lot(wh.db, laptop, "SN-1"), lot(wh.db, laptop, "SN-2")
     wh.delivery("WH/OUT/00001", Moved(laptop, "1", sn1), Moved(laptop, "1", sn2))
-    ticket_id = wh.ticket()
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    receipt = returns.create_return(wh.db, ctx, ticket_id, ask(offer))
+    receipt = wh.case(ctx).create()
     assert lines_of(wh.db, receipt.id) == [
         (laptop, sn1, Decimal("1.000")),
         (laptop, sn2, Decimal("1.000")),
@@ -315,44 +279,32 @@ def test_lines_keep_their_lot(wh: Warehouse, ctx: Context) -> None:
     assert [(i.product, i.lot) for i in receipt.items] == [("Laptop", "SN-1"), ("Laptop", "SN-2")]
 
 
-def test_a_line_of_another_delivery_or_twice_is_refused(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, _delivery, ticket_id = two_lines
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    first = offer.lines[0].id
+def test_a_line_of_another_delivery_or_twice_is_refused(case: Case) -> None:
+    first = case.offer().lines[0].id
     twice = (LineQuantity(first, Decimal(1)), LineQuantity(first, Decimal(1)))
-    error = refuse(wh.db, ctx, ticket_id, ask(offer, lines=twice), "lines")
+    error = case.refuse(lines=twice, field="lines")
     assert error.message == "A line is not part of WH/OUT/00001 any more: reopen Return"
-    refuse(wh.db, ctx, ticket_id, ask(offer, lines=(LineQuantity(9999, Decimal(1)),)), "lines")
+    case.refuse(lines=(LineQuantity(9999, Decimal(1)),), field="lines")
 
 
-def test_a_delivery_outside_the_offer_is_refused(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, delivery, ticket_id = two_lines
-    other = f.partner(wh.db, "Deco Addict")
-    theirs = wh.delivery("WH/OUT/00002", Moved(wh.desk, "1"), partner_id=other)
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    error = refuse(wh.db, ctx, ticket_id, ask(offer, scope=ReturnScope(None, theirs)), "picking_id")
+def test_a_delivery_outside_the_offer_is_refused(case: Case) -> None:
+    other = f.partner(case.db, "Deco Addict")
+    theirs = case.wh.delivery("WH/OUT/00002", Moved(case.wh.desk, "1"), partner_id=other)
+    error = case.refuse(scope=ReturnScope(None, theirs), field="picking_id")
     assert error.message.startswith("WH/OUT/00002 can no longer be returned here")
-    order = sale_order(wh.db, wh.customer_id, "S00009", wh.desk)
-    refuse(wh.db, ctx, ticket_id, ask(offer, scope=ReturnScope(order, delivery)), "picking_id")
-    error = refuse(wh.db, ctx, ticket_id, ask(offer, scope=ReturnScope(None, None)), "picking_id")
+    order = sale_order(case.db, case.wh.customer_id, "S00009", case.wh.desk)
+    case.refuse(scope=ReturnScope(order, case.delivery_id), field="picking_id")
+    error = case.refuse(scope=ReturnScope(None, None), field="picking_id")
     assert error.message == "Choose a delivery to return"
 
 
 # --- what a return writes --------------------------------------------------------------------
 
 
-def test_the_receipt_its_name_origin_and_links(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, delivery, ticket_id = two_lines
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    view = returns.create_return(wh.db, ctx, ticket_id, ask(offer))
+def test_the_receipt_its_name_origin_and_links(case: Case) -> None:
+    view = case.create()
 
-    [receipt] = receipts_of(wh.db, delivery)
+    [receipt] = receipts_of(case.db, case.delivery_id)
     assert (receipt.name, receipt.origin, receipt.kind, receipt.state) == (
         "WH/RET/00001",
         "Return of WH/OUT/00001",
@@ -360,11 +312,11 @@ def test_the_receipt_its_name_origin_and_links(
         PickingState.READY,
     )
     assert (receipt.return_of_id, receipt.ticket_id, receipt.partner_id) == (
-        delivery,
-        ticket_id,
-        wh.customer_id,
+        case.delivery_id,
+        case.ticket_id,
+        case.wh.customer_id,
     )
-    assert (receipt.location_id, receipt.location_dest_id) == (wh.customers, wh.returns)
+    assert (receipt.location_id, receipt.location_dest_id) == (case.wh.customers, case.wh.returns)
     assert (receipt.created_at, receipt.date_done) == (NOW, None)
     assert (view.name, view.quantity) == ("WH/RET/00001", Decimal(5))
 
@@ -372,14 +324,8 @@ def test_the_receipt_its_name_origin_and_links(
 def test_the_name_continues_after_the_returns_already_there(wh: Warehouse, ctx: Context) -> None:
     delivery = wh.delivery("WH/OUT/00001", Moved(wh.desk, "3"))
     wh.earlier_return("WH/RET/00007", delivery, Moved(wh.desk, "1"))  # loaded, no sequence yet
-    ticket_id = wh.ticket()
-    first = returns.create_return(
-        wh.db, ctx, ticket_id, ask(returns.defaults(wh.db, ctx, ticket_id), "1")
-    )
-    second = returns.create_return(
-        wh.db, ctx, ticket_id, ask(returns.defaults(wh.db, ctx, ticket_id), "1")
-    )
-    assert (first.name, second.name) == ("WH/RET/00008", "WH/RET/00009")
+    case = wh.case(ctx)
+    assert (case.create("1").name, case.create("1").name) == ("WH/RET/00008", "WH/RET/00009")
 
 
 def test_on_the_demo_the_next_return_follows_its_names(demo_db: Database, ctx: Context) -> None:
@@ -390,29 +336,15 @@ def test_on_the_demo_the_next_return_follows_its_names(demo_db: Database, ctx: C
     assert (receipt.name, receipt.origin) == ("WH/RET/00005", "Return of WH/OUT/00036")
 
 
-def test_the_ticket_logs_the_return(two_lines: tuple[Warehouse, int, int], ctx: Context) -> None:
-    wh, _delivery, ticket_id = two_lines
-    agent = f.agent(wh.db)
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    returns.create_return(wh.db, ctx.as_user(agent), ticket_id, ask(offer, "2", "1"))
-    assert ticket_log(wh.db, ticket_id)[-1] == (
+def test_the_ticket_logs_the_return(case: Case) -> None:
+    agent = dataclasses.replace(case, ctx=case.ctx.as_user(f.agent(case.db)))
+    agent.create("2", "1")
+    assert ticket_log(case.db, case.ticket_id) == [
         "Return WH/RET/00001 created for WH/OUT/00001: 2 × Desk, 1 × Chair"
-    )
-    with wh.db.read() as s:
-        ticket = s.get(Ticket, ticket_id)
+    ]
+    with case.db.read() as s:
+        ticket = s.get(Ticket, case.ticket_id)
         assert ticket is not None and ticket.updated_at == NOW
-
-
-def test_a_refusal_writes_nothing_at_all(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, _delivery, ticket_id = two_lines
-    before = footprint(wh.db)
-    offer = returns.defaults(wh.db, ctx, ticket_id)
-    with pytest.raises(AfterSalesError):
-        returns.create_return(wh.db, ctx, ticket_id, ask(offer, "1", "9"))
-    assert footprint(wh.db) == before
-    assert ticket_log(wh.db, ticket_id) == []
 
 
 # --- typed quantities ------------------------------------------------------------------------
@@ -437,55 +369,44 @@ def test_unreadable_quantities_are_refused(typed: str) -> None:
 # --- validating ------------------------------------------------------------------------------
 
 
-def test_validate_marks_a_ready_return_done(
-    two_lines: tuple[Warehouse, int, int], ctx: Context
-) -> None:
-    wh, delivery, ticket_id = two_lines
-    receipt = returns.create_return(
-        wh.db, ctx, ticket_id, ask(returns.defaults(wh.db, ctx, ticket_id))
-    )
+def test_validate_marks_a_ready_return_done(case: Case) -> None:
+    receipt = case.create()
     later = NOW + timedelta(days=2)
-    done = returns.validate(wh.db, Context(clock=frozen_clock(later), tz=UTC), receipt.id)
+    done = returns.validate(case.db, Context(clock=frozen_clock(later), tz=UTC), receipt.id)
 
     assert (done.state, done.date_done) == (PickingState.DONE, later)
-    assert ticket_log(wh.db, ticket_id)[-1] == "Return WH/RET/00001 validated"
-    assert [r.state for r in returns.for_ticket(wh.db, ticket_id)] == [PickingState.DONE]
+    assert ticket_log(case.db, case.ticket_id)[-1] == "Return WH/RET/00001 validated"
+    assert [r.state for r in returns.for_ticket(case.db, case.ticket_id)] == [PickingState.DONE]
 
 
 @pytest.mark.parametrize("state", [PickingState.DONE, PickingState.CANCELLED, PickingState.DRAFT])
-def test_validate_only_from_ready(wh: Warehouse, ctx: Context, state: PickingState) -> None:
-    delivery = wh.delivery("WH/OUT/00001", Moved(wh.desk, "1"))
-    receipt = wh.earlier_return("WH/RET/00001", delivery, Moved(wh.desk, "1"), state=state)
-    before = footprint(wh.db)
-    with pytest.raises(AfterSalesError) as caught:
-        returns.validate(wh.db, ctx, receipt)
+def test_validate_only_from_ready(case: Case, state: PickingState) -> None:
+    desk = Moved(case.wh.desk, "1")
+    receipt = case.wh.earlier_return("WH/RET/00001", case.delivery_id, desk, state=state)
+    with nothing_written(case.db), pytest.raises(AfterSalesError) as caught:
+        returns.validate(case.db, case.ctx, receipt)
     assert caught.value.message == (
         f"WH/RET/00001 is {state.value}: only a ready return can be validated"
     )
-    assert footprint(wh.db) == before
 
 
-def test_a_delivery_is_not_a_return(wh: Warehouse, ctx: Context) -> None:
-    delivery = wh.delivery("WH/OUT/00001", Moved(wh.desk, "1"), state=PickingState.READY)
+def test_a_delivery_is_not_a_return(case: Case) -> None:
     with pytest.raises(AfterSalesError, match="This return no longer exists"):
-        returns.validate(wh.db, ctx, delivery)
+        returns.validate(case.db, case.ctx, case.delivery_id)
     with pytest.raises(AfterSalesError, match="This return no longer exists"):
-        returns.load(wh.db, 9999)
+        returns.load(case.db, 9999)
 
 
-def test_the_ticket_returns_newest_first(wh: Warehouse, ctx: Context) -> None:
-    wh.delivery("WH/OUT/00001", Moved(wh.desk, "3"))
-    ticket_id = wh.ticket()
-    for quantity in ("1", "2"):
-        offer = returns.defaults(wh.db, ctx, ticket_id)
-        returns.create_return(wh.db, ctx, ticket_id, ask(offer, quantity))
-    rows = returns.for_ticket(wh.db, ticket_id)
+def test_the_ticket_returns_newest_first(case: Case) -> None:
+    case.create("1", "0")
+    case.create("2", "0")
+    rows = returns.for_ticket(case.db, case.ticket_id)
     assert [(r.name, r.quantity) for r in rows] == [
         ("WH/RET/00002", Decimal(2)),
         ("WH/RET/00001", Decimal(1)),
     ]
-    assert returns.load(wh.db, rows[0].id) == rows[0]
-    assert returns.for_ticket(wh.db, wh.ticket(8)) == []
+    assert returns.load(case.db, rows[0].id) == rows[0]
+    assert returns.for_ticket(case.db, case.wh.ticket(8)) == []
 
 
 # --- two agents at once ----------------------------------------------------------------------
@@ -500,23 +421,21 @@ def test_two_agents_returning_one_delivery_never_return_more_than_delivered(
     try:
         wh = warehouse(first_db)
         delivery = wh.delivery("WH/OUT/00001", Moved(wh.desk, "3"), Moved(wh.chair, "1"))
-        ticket_id = wh.ticket()
-        first_offer = returns.defaults(first_db, ctx, ticket_id)
-        second_offer = returns.defaults(second_db, ctx, ticket_id)
+        first = wh.case(ctx, delivery_id=delivery)
+        second = dataclasses.replace(first, wh=dataclasses.replace(wh, db=second_db))
+        stale = second.offer()  # the second agent opens Return too
 
-        returns.create_return(first_db, ctx, ticket_id, ask(first_offer, "2", None))
-        before = footprint(second_db)
-        with pytest.raises(AfterSalesError) as caught:
-            returns.create_return(second_db, ctx, ticket_id, ask(second_offer, "3", "1"))
+        first.create("2", None)
+        with nothing_written(second_db), pytest.raises(AfterSalesError) as caught:
+            returns.create_return(second_db, ctx, second.ticket_id, ask(stale, "3", "1"))
         assert caught.value.field == "lines"
         assert caught.value.message == (
             "At most 1 of Desk can be returned (3 delivered, 2 already returned)"
         )
-        assert footprint(second_db) == before
 
-        returns.create_return(second_db, ctx, ticket_id, ask(second_offer, "1", "1"))
+        returns.create_return(second_db, ctx, second.ticket_id, ask(stale, "1", "1"))
         with pytest.raises(AfterSalesError) as caught:  # everything is back now
-            returns.create_return(second_db, ctx, ticket_id, ask(second_offer, "1", None))
+            returns.create_return(second_db, ctx, second.ticket_id, ask(stale, "1", None))
         assert caught.value.field == "picking_id"
         returned = [
             line for r in receipts_of(first_db, delivery) for line in lines_of(first_db, r.id or 0)
@@ -526,50 +445,3 @@ def test_two_agents_returning_one_delivery_never_return_more_than_delivered(
     finally:
         first_db.dispose()
         second_db.dispose()
-
-
-def _return_in_another_process(
-    path: str, ticket_id: int, request: returns.ReturnRequest, start: Any, results: Any
-) -> None:
-    database = open_database(path)
-    context = Context(user_id=None, clock=frozen_clock(NOW), tz=UTC)
-    try:
-        start.wait(timeout=60)
-        try:
-            receipt = returns.create_return(database, context, ticket_id, request)
-            results.put(("created", receipt.name))
-        except AfterSalesError as exc:
-            results.put(("refused", exc.field))
-        except Exception as exc:  # "database is locked" and the like: report, never hang
-            results.put(("crashed", repr(exc)))
-    finally:
-        database.dispose()
-
-
-def test_two_agents_submitting_at_the_same_moment(tmp_path: Path, ctx: Context) -> None:
-    path = tmp_path / "shared.db"
-    db = open_database(str(path))
-    try:
-        wh = warehouse(db)
-        delivery = wh.delivery("WH/OUT/00001", Moved(wh.desk, "2"))
-        ticket_id = wh.ticket()
-        request = ask(returns.defaults(db, ctx, ticket_id))
-        spawn = multiprocessing.get_context("spawn")
-        start, results = spawn.Barrier(2), spawn.Queue()
-        workers = [
-            spawn.Process(
-                target=_return_in_another_process,
-                args=(str(path), ticket_id, request, start, results),
-            )
-            for _ in range(2)
-        ]
-        for worker in workers:
-            worker.start()
-        outcomes = sorted(results.get(timeout=120) for _ in workers)
-        for worker in workers:
-            worker.join(timeout=60)
-            assert worker.exitcode == 0
-        assert outcomes == [("created", "WH/RET/00001"), ("refused", "picking_id")]
-        assert len(receipts_of(db, delivery)) == 1
-    finally:
-        db.dispose()
