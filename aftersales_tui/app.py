@@ -30,6 +30,7 @@ class AfterSalesApp(ReportsWorkerErrors, App[None]):
         STYLES / "team_settings.tcss",
         STYLES / "field_service.tcss",
         STYLES / "repairs.tcss",
+        STYLES / "returns.tcss",
     ]
     ENABLE_COMMAND_PALETTE = True
 

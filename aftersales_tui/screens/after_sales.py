@@ -14,10 +14,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..i18n import _
-from ..services import coupons, credit_notes, field_service, repairs
+from ..services import coupons, credit_notes, field_service, repairs, returns
 from ..services.coupons import CouponView
 from ..services.field_service import TaskView
 from ..services.linked import Action, LinkKind, action_label
+from ..services.stock import ReturnView
 from .base import desk_of
 
 
@@ -58,15 +59,27 @@ def _field_service(screen: Screen[Any], ticket_id: int, done: Callable[[str], No
             done(message)
 
     open_field_service(screen, ticket_id, created)
+
+
 def _repair(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) -> None:
     from .repair_modal import describe, open_new_repair
 
     open_new_repair(screen, ticket_id, lambda result: done(describe(result)))
 
 
+def _return(screen: Screen[Any], ticket_id: int, done: Callable[[str], None]) -> None:
+    from .return_modal import open_return
+
+    def created(receipt: ReturnView) -> None:
+        done(_("Return {name} created ({origin})").format(name=receipt.name, origin=receipt.origin))
+
+    open_return(screen, ticket_id, created)
+
+
 ACTIONS: dict[Action, ActionEntry] = {
     Action.REFUND: ActionEntry("f", _refund),
     Action.COUPON: ActionEntry("c", _coupon),
+    Action.RETURN: ActionEntry("r", _return),
     Action.REPAIR: ActionEntry("o", _repair),
     Action.FIELD_SERVICE: ActionEntry("i", _field_service),
 }
@@ -107,6 +120,8 @@ def _tasks(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> Non
         screen.app.push_screen(TaskScreen(rows[0].id), lambda _result: done())
     else:
         screen.app.push_screen(TasksScreen(ticket_id), lambda _result: done())
+
+
 def _repairs(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> None:
     """One repair opens it; several open the list."""
     from .repair_modal import open_repair
@@ -119,9 +134,22 @@ def _repairs(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> N
         screen.app.push_screen(RepairsScreen(ticket_id), lambda _result: done())
 
 
+def _returns(screen: Screen[Any], ticket_id: int, done: Callable[[], None]) -> None:
+    """One return opens it (to validate it when ready); several open the list."""
+    from .return_card import ReturnCard
+    from .returns import ReturnsScreen
+
+    rows = returns.for_ticket(desk_of(screen).db, ticket_id)
+    if len(rows) == 1:
+        screen.app.push_screen(ReturnCard(rows[0]), lambda _result: done())
+    else:
+        screen.app.push_screen(ReturnsScreen(ticket_id), lambda _result: done())
+
+
 LINK_LISTS: dict[LinkKind, Callable[[Screen[Any], int, Callable[[], None]], None]] = {
     LinkKind.CREDIT_NOTES: _credit_notes,
     LinkKind.COUPONS: _coupons,
+    LinkKind.RETURNS: _returns,
     LinkKind.REPAIRS: _repairs,
     LinkKind.TASKS: _tasks,
 }

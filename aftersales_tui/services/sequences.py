@@ -46,9 +46,14 @@ def set_next(session: Session, code: str, value: int) -> None:
     session.flush()
 
 
-def next_name(session: Session, prefix: str, width: int = 5) -> str:
-    """The next document name of a prefix: ``INV/2026/`` gives ``INV/2026/00008``."""
-    return f"{prefix}{next_number(session, 'name:' + prefix):0{width}d}"
+def next_name(
+    session: Session, prefix: str, width: int = 5, start: int | Callable[[], int] = 1
+) -> str:
+    """The next document name of a prefix: ``INV/2026/`` gives ``INV/2026/00008``.
+
+    ``start`` is the first number when the prefix has no sequence yet (see ``next_number``).
+    """
+    return f"{prefix}{next_number(session, 'name:' + prefix, start):0{width}d}"
 
 
 def split_name(name: str) -> tuple[str, int] | None:
