@@ -272,7 +272,7 @@ class Database:
             yield session
 
     @contextmanager
-    def bulk_write(self, cache_mib: int = 256) -> Iterator[Session]:
+    def bulk_write(self, cache_mib: int = 128) -> Iterator[Session]:
         """A write transaction that loads many rows at once (otherwise as ``write``).
 
         On SQLite the connection's page cache grows to ``cache_mib`` MiB for the transaction,

@@ -55,13 +55,18 @@ class BulkWriter:
         self.channels: list[Channel] = []
 
     def channel(
-        self, name: str, table: Table, columns: tuple[str, ...], insert: Insert = execute_many
+        self,
+        name: str,
+        model: type[SQLModel],
+        columns: tuple[str, ...],
+        insert: Insert = execute_many,
     ) -> list[Row]:
         """Open a channel; returns the list that collects its rows (append tuples to it).
 
         Every column that cannot be NULL and has no server default must be listed: a value
         left out would otherwise fail only later, on the first insert.
         """
+        table = table_of(model)
         missing = [
             c.name
             for c in table.columns

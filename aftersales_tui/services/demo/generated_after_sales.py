@@ -41,7 +41,8 @@ from ...models import (
 )
 from ..coupons import ALPHABET, GROUP_SIZE, GROUPS
 from ..ledger import MODEL as INVOICE_MODEL
-from .bulk import Row, table_of
+from . import columns
+from .bulk import Row
 from .catalogue import DAY, Making, TeamInfo, money
 from .generated_sales import Sold
 from .reader import TICKET_MODEL
@@ -74,67 +75,15 @@ class AfterSalesMaker:
         self.refunded: set[int] = set()  # orders whose invoice has a credit note
         self.returned: set[int] = set()  # orders whose delivery has a return
         self.codes: set[str] = set()
-        self.credit_notes = writer.channel(
-            "credit_notes",
-            table_of(Invoice),
-            (
-                "id", "name", "move_type", "partner_id", "journal_id", "sale_order_id",
-                "invoice_date", "state", "payment_state", "reversed_entry_id", "ref",
-                "amount_total", "auto_post", "ticket_id", "created_at",
-            ),
-        )  # fmt: skip
-        self.credit_lines = writer.channel(
-            "credit_lines",
-            table_of(InvoiceLine),
-            ("invoice_id", "product_id", "lot_id", "label", "quantity", "price_unit"),
-        )
-        self.coupons = writer.channel(
-            "coupons",
-            table_of(Coupon),
-            (
-                "code", "program_id", "partner_id", "expiration_date", "state", "ticket_id",
-                "created_at",
-            ),
-        )  # fmt: skip
-        self.returns = writer.channel(
-            "returns",
-            table_of(Picking),
-            (
-                "id", "name", "kind", "state", "partner_id", "sale_order_id", "origin",
-                "return_of_id", "location_id", "location_dest_id", "ticket_id", "created_at",
-                "date_done",
-            ),
-        )  # fmt: skip
-        self.return_lines = writer.channel(
-            "return_lines",
-            table_of(PickingLine),
-            ("picking_id", "product_id", "lot_id", "quantity"),
-        )
-        self.repairs = writer.channel(
-            "repairs",
-            table_of(RepairOrder),
-            (
-                "id", "name", "description", "partner_id", "product_id", "lot_id",
-                "return_picking_id", "under_warranty", "schedule_date", "user_id", "state",
-                "internal_notes", "ticket_id", "created_at",
-            ),
-        )  # fmt: skip
-        self.repair_lines = writer.channel(
-            "repair_lines",
-            table_of(RepairLine),
-            ("repair_id", "product_id", "quantity", "price_unit"),
-        )
-        self.repair_tags = writer.channel(
-            "repair_tags", table_of(RepairTagLink), ("repair_id", "tag_id")
-        )
-        self.tasks = writer.channel(
-            "tasks",
-            table_of(Task),
-            (
-                "title", "description", "project_id", "stage_id", "worksheet_template_id",
-                "partner_id", "user_id", "planned_date", "ticket_id", "created_at",
-            ),
-        )  # fmt: skip
+        self.credit_notes = writer.channel("credit_notes", Invoice, columns.INVOICE)
+        self.credit_lines = writer.channel("credit_lines", InvoiceLine, columns.INVOICE_LINE)
+        self.coupons = writer.channel("coupons", Coupon, columns.COUPON)
+        self.returns = writer.channel("returns", Picking, columns.PICKING)
+        self.return_lines = writer.channel("return_lines", PickingLine, columns.PICKING_LINE)
+        self.repairs = writer.channel("repairs", RepairOrder, columns.REPAIR)
+        self.repair_lines = writer.channel("repair_lines", RepairLine, columns.REPAIR_LINE)
+        self.repair_tags = writer.channel("repair_tags", RepairTagLink, columns.REPAIR_TAG)
+        self.tasks = writer.channel("tasks", Task, columns.TASK)
 
     def follow_up(self, ticket: TicketFacts, sold: Sold) -> None:
         """One after-sales record for the ticket, sometimes two (a return, then its repair)."""

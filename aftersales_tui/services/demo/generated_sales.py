@@ -30,8 +30,8 @@ from ...models import (
     SalesOrderLine,
     Tracking,
 )
-from . import words
-from .bulk import BulkWriter, table_of
+from . import columns, words
+from .bulk import BulkWriter
 from .catalogue import JournalInfo, Making, Plan, ProductInfo, growth, money
 
 # values as stored
@@ -72,9 +72,7 @@ def _ascii(text: str) -> str:
 
 def make_customers(writer: BulkWriter, plan: Plan, rng: random.Random, first_id: int) -> list[str]:
     """Insert the customers (companies and people); returns their names, by id - first_id."""
-    rows = writer.channel(
-        "customers", table_of(Partner), ("id", "name", "email", "phone", "company_id")
-    )
+    rows = writer.channel("customers", Partner, columns.CUSTOMER)
     pick = rng.choice
     names: list[str] = []
     for n in range(plan.customers):
@@ -103,44 +101,13 @@ class SalesMaker:
         self.names, self.ids = making.names, making.ids
         self.rnd = making.rng.random
         self.first_customer = first_customer
-        self.lots = writer.channel("lots", table_of(Lot), ("id", "name", "product_id"))
-        self.orders = writer.channel(
-            "sales_orders",
-            table_of(SalesOrder),
-            ("id", "name", "partner_id", "date_order", "state"),
-        )
-        self.order_lines = writer.channel(
-            "order_lines",
-            table_of(SalesOrderLine),
-            ("order_id", "product_id", "quantity", "price_unit"),
-        )
-        self.deliveries = writer.channel(
-            "deliveries",
-            table_of(Picking),
-            (
-                "id", "name", "kind", "state", "partner_id", "sale_order_id", "origin",
-                "location_id", "location_dest_id", "created_at", "date_done",
-            ),
-        )  # fmt: skip
-        self.delivery_lines = writer.channel(
-            "delivery_lines",
-            table_of(PickingLine),
-            ("picking_id", "product_id", "lot_id", "quantity"),
-        )
-        self.invoices = writer.channel(
-            "invoices",
-            table_of(Invoice),
-            (
-                "id", "name", "move_type", "partner_id", "journal_id", "sale_order_id",
-                "invoice_date", "state", "payment_state", "ref", "amount_total", "auto_post",
-                "created_at",
-            ),
-        )  # fmt: skip
-        self.invoice_lines = writer.channel(
-            "invoice_lines",
-            table_of(InvoiceLine),
-            ("invoice_id", "product_id", "lot_id", "label", "quantity", "price_unit"),
-        )
+        self.lots = writer.channel("lots", Lot, columns.LOT)
+        self.orders = writer.channel("sales_orders", SalesOrder, columns.ORDER)
+        self.order_lines = writer.channel("order_lines", SalesOrderLine, columns.ORDER_LINE)
+        self.deliveries = writer.channel("deliveries", Picking, columns.PICKING)
+        self.delivery_lines = writer.channel("delivery_lines", PickingLine, columns.PICKING_LINE)
+        self.invoices = writer.channel("invoices", Invoice, columns.INVOICE)
+        self.invoice_lines = writer.channel("invoice_lines", InvoiceLine, columns.INVOICE_LINE)
         goods = [p for p in catalogue.products if p.goods]
         serial = [p for p in goods if p.tracking == Tracking.SERIAL]
         by_lot = [p for p in goods if p.tracking == Tracking.LOT]
@@ -219,8 +186,8 @@ class SalesMaker:
         done_day = day + 1 + int(rnd() * 2)
         self.deliveries.append(
             (
-                delivery_id, delivery, OUTGOING, DONE,
-                partner, order_id, name, self.catalogue.stock_id, self.catalogue.customers_id,
+                delivery_id, delivery, OUTGOING, DONE, partner, order_id, name, None,
+                self.catalogue.stock_id, self.catalogue.customers_id, None,
                 stamps.moment(day, _office_hours(rnd())),
                 stamps.moment(done_day, _office_hours(rnd())),
             )
@@ -262,8 +229,8 @@ class SalesMaker:
         self.invoices.append(
             (
                 invoice_id, name, INVOICE, partner, journal.id, order_id,
-                stamps.day(invoice_day), POSTED, payment, "",
-                money(total), 0, stamps.moment(invoice_day, _office_hours(rnd())),
+                stamps.day(invoice_day), POSTED, payment, None, "", money(total), 0, None,
+                stamps.moment(invoice_day, _office_hours(rnd())),
             )
         )  # fmt: skip
         for (product, quantity), (lot_id, _n) in zip(lines, lots, strict=True):

@@ -13,17 +13,12 @@ from sqlalchemy.engine import Connection
 from ... import formatting as fmt
 from ...i18n import _
 from ...models import Message, MessageKind, Priority, Stage, Ticket, TicketFollower
-from . import words
-from .bulk import Row, table_of
+from . import columns, words
+from .bulk import Row
 from .catalogue import DAY, ORDERS_LEAD_DAYS, Making, ProductInfo, growth
 from .generated_after_sales import AfterSalesMaker, TicketFacts
 from .generated_sales import TICKET_DELAY_DAYS, SalesMaker, Sold
 from .reader import TICKET_MODEL
-
-TICKET_COLUMNS = (
-    "id", "number", "title", "description", "team_id", "partner_id", "product_id", "lot_id",
-    "sale_order_id", "stage", "priority", "user_id", "created_at", "updated_at", "version",
-)  # fmt: skip
 
 # (age in days at least, cumulative chances of new, in progress, on hold, solved; else cancelled)
 STAGE_BY_AGE = (
@@ -81,23 +76,9 @@ class TicketMaker:
         self.first_number = first_number
         self.first_customer = first_customer
         self.customer_names = customer_names
-        self.tickets = writer.channel("tickets", table_of(Ticket), TICKET_COLUMNS, insert_tickets)
-        self.followers = writer.channel(
-            "followers", table_of(TicketFollower), ("ticket_id", "partner_id")
-        )
-        self.messages = writer.channel(
-            "messages",
-            table_of(Message),
-            (
-                "model",
-                "res_id",
-                "author_user_id",
-                "author_partner_id",
-                "created_at",
-                "kind",
-                "body",
-            ),
-        )
+        self.tickets = writer.channel("tickets", Ticket, columns.TICKET, insert_tickets)
+        self.followers = writer.channel("followers", TicketFollower, columns.FOLLOWER)
+        self.messages = writer.channel("messages", Message, columns.MESSAGE)
         self.after_sales = AfterSalesMaker(making, self.messages)
         teams = catalogue.teams
         # who takes what: defects go to teams that take goods back, bills and deliveries to
