@@ -204,7 +204,7 @@ def _generate(db: Database, tickets: int, seed: int, out: TextIO) -> None:
             bar.stop()
     seconds = time.perf_counter() - started
     print(
-        _("Generated {tickets} tickets ({rows} rows) in {seconds} s: {rate} rows/s").format(
+        _("Tickets generated: {tickets} ({rows} rows) in {seconds} s, {rate} rows/s").format(
             tickets=f"{stats.tickets:,}",
             rows=f"{stats.rows:,}",
             seconds=f"{seconds:.1f}",

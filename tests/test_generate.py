@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 from collections.abc import Iterator
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from aftersales_tui.models import (
     Coupon,
     Invoice,
     InvoiceState,
+    Message,
     MoveType,
     PaymentState,
     Picking,
@@ -34,7 +35,7 @@ from aftersales_tui.models import (
 from aftersales_tui.services import coupons, linked, refunds, tickets
 from aftersales_tui.services.context import Context, frozen_clock
 from aftersales_tui.services.demo import is_empty, load_demo
-from aftersales_tui.services.demo.bulk import BulkWriter, table_of
+from aftersales_tui.services.demo.bulk import BulkWriter, Stamps, table_of
 from aftersales_tui.services.demo.generate import GenerateStats, generate
 from aftersales_tui.services.errors import AfterSalesError
 from aftersales_tui.services.refunds import RefundMode, RefundRequest
@@ -181,6 +182,17 @@ def test_every_row_reads_back_through_the_records(gdb: Database) -> None:
         assert ticket is not None and ticket.created_at.tzinfo is UTC
         invoice = session.exec(select(Invoice).where(Invoice.id == 1)).one()
         assert isinstance(invoice.amount_total, Decimal) and invoice.invoice_date is not None
+
+
+def test_stamps_are_what_the_records_store(db: Database) -> None:
+    stamps = Stamps(TODAY, 2)
+    moment = datetime.combine(TODAY + timedelta(days=1), time(9, 5, 7), UTC)
+    with db.write() as session:
+        session.add(Message(model="ticket", res_id=1, created_at=moment, body="x"))
+    with db.read() as session:
+        stored = _one(session, "SELECT created_at FROM message")
+    assert stored == stamps.at(86_400 + 9 * 3600 + 5 * 60 + 7) == stamps.moment(1, 32_707)
+    assert stamps.day(2) == (TODAY + timedelta(days=2)).isoformat()
 
 
 def test_documents_follow_their_order(gdb: Database) -> None:
@@ -545,7 +557,7 @@ def test_generate_command(tmp_path: Path) -> None:
     path = str(tmp_path / "bench.db")
     first = run("generate", "--tickets", "300", "--db", path)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.startswith("Generated 300 tickets (")
+    assert first.stdout.startswith("Tickets generated: 300 (")
     assert "rows/s" in first.stdout
     again = run("generate", "--tickets", "300", "--db", path)
     assert_one_clear_line(again, "The database is not empty")
@@ -566,7 +578,7 @@ def test_demo_with_tickets_generates_then_opens_the_desk(
     )
     desk = _prepare(database, args, Settings())
     assert desk.agent_name == "Mia Lopez"
-    assert "Generated 500 tickets" in capsys.readouterr().err
+    assert "Tickets generated: 500 (" in capsys.readouterr().err
     with database.read() as session:
         assert _one(session, "SELECT count(*) FROM ticket") == 500
         assert _one(session, "SELECT min(number) FROM ticket") == 1001

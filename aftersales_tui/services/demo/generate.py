@@ -41,7 +41,7 @@ FIRST_NUMBER = 1001  # as the demo's
 
 @dataclass(frozen=True)
 class GenerateStats:
-    """How many records ``generate`` wrote (``rows``: every row of every table)."""
+    """How many records ``generate`` wrote (``rows``: every generated row, of every table)."""
 
     tickets: int
     customers: int
@@ -67,7 +67,11 @@ def generate(
     progress: Progress | None = None,
 ) -> GenerateStats:
     """Fill an empty database with ``tickets`` tickets and what they refer to, dated up to
-    the day before ``today``. ``progress(done, total)`` is called after every batch."""
+    the day before ``today``. ``progress(done, total)`` is called after every batch.
+
+    ``ctx`` is taken as by every service; nothing generated depends on its clock or agent,
+    so that the same ``tickets``, ``today`` and ``seed`` always give the same rows.
+    """
     if tickets < 1:
         raise AfterSalesError(_("The number of tickets must be at least 1"), field="tickets")
     if db.engine.dialect.name != "sqlite":

@@ -106,7 +106,7 @@ class AfterSalesMaker:
         maker = makers[int(self.rnd() * len(makers))]
         made = maker(ticket, sold, at, None)
         if maker == self._return and made is not None and team.repairs and self.rnd() < 0.5:
-            self._repair(ticket, sold, at + 600, made)
+            self._repair(ticket, sold, min(at + 600, ticket.updated), made)
 
     def _note(self, ticket: TicketFacts, at: int, body: str) -> None:
         self.messages.append(
@@ -169,7 +169,9 @@ class AfterSalesMaker:
         rnd = self.rnd
         code = ""
         while not code or code in self.codes:
-            symbols = "".join(ALPHABET[int(rnd() * len(ALPHABET))] for _s in range(GROUPS * 4))
+            symbols = "".join(
+                ALPHABET[int(rnd() * len(ALPHABET))] for _s in range(GROUPS * GROUP_SIZE)
+            )
             code = "-".join(symbols[i : i + GROUP_SIZE] for i in range(0, len(symbols), GROUP_SIZE))
         self.codes.add(code)
         program_id, program = self.catalogue.programs[int(rnd() * len(self.catalogue.programs))]
