@@ -45,6 +45,10 @@ from aftersales_tui.settings import Settings
 from .conftest import NOW, TODAY
 from .test_cli import assert_one_clear_line, run
 
+MESSAGES_OUTSIDE_THEIR_TICKET = """
+    SELECT t.number, m.body FROM message m JOIN ticket t ON t.id = m.res_id
+    WHERE m.model = 'ticket' AND (m.created_at < t.created_at OR m.created_at > t.updated_at
+        OR (m.author_user_id IS NULL) = (m.author_partner_id IS NULL))"""
 CTX = Context(user_id=None, clock=frozen_clock(NOW), tz=UTC)
 SMALL = 2_000
 
@@ -128,6 +132,7 @@ def test_twenty_thousand_tickets_stay_in_proportion_and_consistent(db: Database)
         assert _rows(session, "PRAGMA foreign_key_check") == []
         teams = _rows(session, "SELECT team_id, count(*) FROM ticket GROUP BY team_id")
         assert len(teams) == 4 and all(n > 2_000 for _team, n in teams)
+        _nothing(session, MESSAGES_OUTSIDE_THEIR_TICKET)
 
 
 def test_master_data_is_the_demos(gdb: Database, db: Database) -> None:
@@ -349,13 +354,7 @@ def test_chatter_tells_the_story(gdb: Database) -> None:
                         SELECT 1 FROM message m WHERE m.model = 'ticket'
                         AND m.res_id = t.id AND m.created_at = t.created_at)"""
         assert _one(session, silent) == 0
-        _nothing(
-            session,
-            """SELECT t.number FROM message m JOIN ticket t ON t.id = m.res_id
-               WHERE m.model = 'ticket' AND (m.created_at < t.created_at
-                  OR m.created_at > t.updated_at
-                  OR (m.author_user_id IS NULL) = (m.author_partner_id IS NULL))""",
-        )
+        _nothing(session, MESSAGES_OUTSIDE_THEIR_TICKET)
         emails = _one(
             session,
             """SELECT count(*) FROM message m JOIN ticket t ON t.id = m.res_id
