@@ -544,6 +544,15 @@ def test_progress_and_a_failure_half_way_leaves_the_database_empty(db: Database)
         assert _one(session, "SELECT count(*) FROM salesorder") == 0
 
 
+def test_the_bigger_page_cache_lasts_only_the_transaction(db: Database) -> None:
+    with db.read() as session:
+        before = _one(session, "PRAGMA cache_size")
+    with db.bulk_write(cache_mib=64) as session:
+        assert _one(session, "PRAGMA cache_size") == -64 * 1024
+    with db.read() as session:
+        assert _one(session, "PRAGMA cache_size") == before
+
+
 def test_a_row_missing_a_required_column_is_refused_at_once(db: Database) -> None:
     with db.write() as session, pytest.raises(ValueError, match=r"\['title'"):
         BulkWriter(session).channel("tickets", Ticket, ("id", "number"))
