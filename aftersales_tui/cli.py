@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
 from .i18n import _
@@ -53,6 +54,27 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--reset", action="store_true", help=_("empty the demo database and load it again")
     )
+    demo.add_argument(
+        "--tickets",
+        type=_ticket_count,
+        metavar="N",
+        help=_("generate N tickets and what they refer to instead of the small demo"),
+    )
+    demo.add_argument("--seed", type=int, default=0, help=_("seed of --tickets (default: 0)"))
+    generate = commands.add_parser(
+        "generate",
+        help=_("fill an empty database with N generated tickets, then exit"),
+        description=_(
+            "Fill an empty database with the demo's agents and teams and N generated tickets, "
+            "with customers, orders, deliveries, invoices and after-sales records in "
+            "proportion (for benchmarks). The same N and seed give the same database."
+        ),
+    )
+    generate.add_argument(
+        "--db", required=True, metavar="PATH", help=_("the database file to fill (empty or new)")
+    )
+    generate.add_argument("--tickets", type=_ticket_count, required=True, metavar="N")
+    generate.add_argument("--seed", type=int, default=0, help=_("default: 0"))
     commands.add_parser(
         "post-due",
         parents=[common],
@@ -63,6 +85,16 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     return parser
+
+
+def _ticket_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(_("expected a number of tickets, at least 1"))
+    return count
 
 
 def _demo_path() -> str:
@@ -86,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             db = open_database(args.db)
         if args.command == "post-due":
             return _post_due(db)
+        if args.command == "generate":
+            _generate(db, args.tickets, args.seed, sys.stdout)
+            db.dispose()
+            return 0
         desk = _prepare(db, args, settings)
     except (StorageError, AfterSalesError, SettingsError) as problem:
         print(f"aftersales: {problem}", file=sys.stderr)
@@ -119,10 +155,60 @@ def _prepare(db: Database, args: argparse.Namespace, settings: Settings) -> Desk
     if args.command == "demo":
         if args.reset:
             demo.reset_database(db)
-        if demo.is_empty(db):
+        if args.tickets:
+            _generate(db, args.tickets, args.seed, sys.stderr)
+        elif demo.is_empty(db):
             demo.load_demo(db, ctx)
     refunds.post_due(db, ctx)
     agent = setup.sign_in(db, ctx, args.user, getpass.getuser(), demo=args.command == "demo")
     if args.command == "demo" and not settings.shop_base_url:
         settings = replace(settings, shop_base_url=DEMO_SHOP_URL)
     return Desk(db=db, ctx=ctx.as_user(agent.id), agent_name=agent.name, settings=settings)
+
+
+def _generate(db: Database, tickets: int, seed: int, out: TextIO) -> None:
+    """Generate the tickets with a progress bar on stderr, then say how fast on ``out``."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from .services import Context
+    from .services.demo.generate import generate
+
+    ctx = Context()
+    title = _("Generating {n} tickets").format(n=f"{tickets:,}")
+    columns = (BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    bar = Progress(TextColumn(title), *columns, console=Console(stderr=True), transient=True)
+    task = bar.add_task(title, total=None)
+
+    shown = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        if not shown:  # from the first call: nothing shows when the database is refused
+            bar.start()
+            shown = True
+        bar.update(task, completed=done, total=total)
+
+    started = time.perf_counter()
+    try:
+        stats = generate(db, ctx, tickets, ctx.today(), seed=seed, progress=progress)
+    finally:
+        if shown:
+            bar.stop()
+    seconds = time.perf_counter() - started
+    print(
+        _("Tickets generated: {tickets} ({rows} rows) in {seconds} s, {rate} rows/s").format(
+            tickets=f"{stats.tickets:,}",
+            rows=f"{stats.rows:,}",
+            seconds=f"{seconds:.1f}",
+            rate=f"{stats.rows / max(seconds, 1e-6):,.0f}",
+        ),
+        file=out,
+    )

@@ -107,19 +107,28 @@ def reset_database(db: Database) -> None:
 class DemoLoader(MasterDataLoader, DocumentLoader):
     """Loads every demo file, parents first."""
 
-    def load(self) -> DemoSummary:
+    def load_setup(self) -> None:
+        """Agents, projects, teams, products, places, journals, programs and tags: what the
+        documents refer to, customers and lots aside (generated data builds on them too)."""
         steps: list[Callable[[], None]] = [
-            self.load_partners,
             self.load_users,
             self.load_worksheet_templates,
             self.load_projects,
             self.load_teams,
             self.load_products,
-            self.load_lots,
             self.load_locations,
             self.load_journals,
             self.load_coupon_programs,
             self.load_repair_tags,
+        ]
+        for step in steps:
+            step()
+
+    def load(self) -> DemoSummary:
+        self.load_partners()
+        self.load_setup()
+        steps: list[Callable[[], None]] = [
+            self.load_lots,
             self.load_sales_orders,
             self.load_deliveries,
             self.load_invoices,
