@@ -125,7 +125,7 @@ async def _interactions(db_path: Path, login: str) -> dict[str, Any]:
     async with app.run_test(size=(COLUMNS, LINES)) as pilot:
         await settle(pilot)
         await pilot.press("slash")
-        for word in ("printer", "chair", "refund", "battery"):
+        for word in ("warranty", "desk", "broken", "lamp"):
             for letter in word:
                 start = time.perf_counter()
                 await pilot.press(letter)

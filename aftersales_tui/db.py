@@ -301,7 +301,7 @@ class Database:
         On SQLite the connection's page cache grows to ``cache_mib`` MiB for the transaction,
         so that indexes filled in random order (the customer of each new ticket...) stay in
         memory until the commit instead of being written out again and again; it is set back
-        at the end.
+        at the end. The full-text index is built once at the end rather than row by row.
         """
         with self.write() as session:
             conn = session.connection()
@@ -311,7 +311,8 @@ class Database:
             before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
             conn.exec_driver_sql(f"PRAGMA cache_size={-1024 * int(cache_mib)}")
             try:
-                yield session
+                with fulltext.rebuilt_after(conn):
+                    yield session
             finally:
                 conn.exec_driver_sql(f"PRAGMA cache_size={before}")
 

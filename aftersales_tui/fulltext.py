@@ -10,6 +10,8 @@ the tickets. Other backends bring their own index behind the same two functions.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +79,22 @@ def create(conn: Connection) -> None:
         FROM ticket t LEFT JOIN partner p ON p.id = t.partner_id
         """
     )
+
+
+_TRIGGERS = ("ticket_fts_insert", "ticket_fts_update", "ticket_fts_delete", "ticket_fts_customer")
+
+
+@contextmanager
+def rebuilt_after(conn: Connection) -> Iterator[None]:
+    """For a bulk load: no trigger per row; the whole index is built once at the end."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    for trigger in _TRIGGERS:
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger}")
+    yield
+    create(conn)
+    optimize(conn)
 
 
 def optimize(conn: Connection) -> None:
