@@ -7,6 +7,7 @@ attempt times the service's one transaction (its checks and writes), as an agent
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from typing import Any
 
@@ -14,7 +15,7 @@ from sqlmodel import col, select
 
 from .db import Database
 from .models import Team, Ticket
-from .services import AfterSalesError, Context, coupons, refunds
+from .services import AfterSalesError, Context, coupons, field_service, refunds, repairs, returns
 
 ATTEMPTS = 20
 CANDIDATES = 400
@@ -63,9 +64,52 @@ def _coupons(db: Database, ctx: Context) -> list[Callable[[], Any]]:
     return found
 
 
+def _returns(db: Database, ctx: Context) -> list[Callable[[], Any]]:
+    found: list[Callable[[], Any]] = []
+    for ticket_id in _tickets(db, "use_returns"):
+        offer = returns.defaults(db, ctx, ticket_id)
+        lines = tuple(
+            returns.LineQuantity(line.id, line.returnable)
+            for line in offer.lines
+            if line.returnable > 0
+        )
+        if not lines or offer.location_id is None:
+            continue
+        request = returns.ReturnRequest(offer.scope, lines, offer.location_id)
+        found.append(partial(returns.create_return, db, ctx, ticket_id, request))
+        if len(found) == ATTEMPTS:
+            break
+    return found
+
+
+def _repairs(db: Database, ctx: Context) -> list[Callable[[], Any]]:
+    found: list[Callable[[], Any]] = []
+    for ticket_id in _tickets(db, "use_repairs")[:ATTEMPTS]:
+        request = replace(repairs.defaults(db, ctx, ticket_id).initial, step=repairs.Step.SAVE)
+        found.append(partial(repairs.create_repair, db, ctx, ticket_id, request))
+    return found
+
+
+def _tasks(db: Database, ctx: Context) -> list[Callable[[], Any]]:
+    found: list[Callable[[], Any]] = []
+    for ticket_id in _tickets(db, "use_field_service")[:ATTEMPTS]:
+        offer = field_service.defaults(db, ctx, ticket_id)
+        request = field_service.TaskRequest(
+            offer.title, offer.project_id, offer.partner_id, offer.worksheet_template_id
+        )
+        found.append(partial(field_service.create_task, db, ctx, ticket_id, request))
+    return found
+
+
 def attempts(db: Database, ctx: Context) -> dict[str, list[Callable[[], None]]]:
     """Per action, up to ``ATTEMPTS`` commits that the action's rules accept."""
-    prepared = {"refund": _refunds(db, ctx), "coupon": _coupons(db, ctx)}
+    prepared = {
+        "refund": _refunds(db, ctx),
+        "coupon": _coupons(db, ctx),
+        "return": _returns(db, ctx),
+        "repair": _repairs(db, ctx),
+        "task": _tasks(db, ctx),
+    }
     return {name: [_quiet(a) for a in found] for name, found in prepared.items()}
 
 

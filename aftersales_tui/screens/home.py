@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +24,8 @@ from ..widgets.title_bar import TitleBar
 from . import triage_flow
 from .base import DeskScreen
 from .picker import Pick, PickerModal
+
+WARM_UP_AFTER_S = 0.5
 
 
 class HomeScreen(DeskScreen):
@@ -86,6 +90,13 @@ class HomeScreen(DeskScreen):
         self.query_one("#filter", Input).display = False
         self.table.focus()
         self._update_bar()
+        self.set_timer(WARM_UP_AFTER_S, self._warm_up)
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Once the list is on screen, load the ticket screen's code, so that the first
+        ticket opened is as quick as the next ones (nothing of it delays the first paint)."""
+        import_module("aftersales_tui.screens.ticket")
 
     def on_screen_resume(self) -> None:
         """Shown for the first time, or again after a ticket or a modal: read the list."""
