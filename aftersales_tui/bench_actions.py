@@ -57,9 +57,10 @@ def _coupons(db: Database, ctx: Context) -> list[Callable[[], Any]]:
     found: list[Callable[[], Any]] = []
     for ticket_id in _tickets(db, "use_coupons")[:ATTEMPTS]:
         offer = coupons.defaults(db, ctx, ticket_id)
-        if offer.program_id is None:
+        program_id = offer.program_id or next((p.id for p in offer.programs), None)
+        if program_id is None:
             continue
-        request = coupons.CouponRequest(program_id=offer.program_id, valid_until=None)
+        request = coupons.CouponRequest(program_id=program_id, valid_until=None)
         found.append(partial(coupons.generate, db, ctx, ticket_id, request))
     return found
 

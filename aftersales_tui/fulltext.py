@@ -21,6 +21,15 @@ from sqlalchemy.engine import Connection
 FTS_TABLE = "ticket_fts"
 _fts = table(FTS_TABLE, column("rowid"))
 
+# The row of the ticket just written (``new``), as the index holds it.
+_INDEX_NEW = f"""
+        INSERT INTO {FTS_TABLE} (rowid, number, title, customer, description)
+        VALUES (
+            new.number, new.number, new.title,
+            coalesce((SELECT name FROM partner WHERE id = new.partner_id), ''),
+            new.description
+        )"""
+
 _SQLITE_SCHEMA = (
     f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
@@ -31,24 +40,14 @@ _SQLITE_SCHEMA = (
     """,
     f"""
     CREATE TRIGGER IF NOT EXISTS ticket_fts_insert AFTER INSERT ON ticket BEGIN
-        INSERT INTO {FTS_TABLE} (rowid, number, title, customer, description)
-        VALUES (
-            new.number, new.number, new.title,
-            coalesce((SELECT name FROM partner WHERE id = new.partner_id), ''),
-            new.description
-        );
+        {_INDEX_NEW};
     END
     """,
     f"""
     CREATE TRIGGER IF NOT EXISTS ticket_fts_update
     AFTER UPDATE OF number, title, description, partner_id ON ticket BEGIN
         DELETE FROM {FTS_TABLE} WHERE rowid = old.number;
-        INSERT INTO {FTS_TABLE} (rowid, number, title, customer, description)
-        VALUES (
-            new.number, new.number, new.title,
-            coalesce((SELECT name FROM partner WHERE id = new.partner_id), ''),
-            new.description
-        );
+        {_INDEX_NEW};
     END
     """,
     f"""
@@ -106,14 +105,22 @@ def optimize(conn: Connection) -> None:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+# As a prefix, a single letter would match most of the index: a letter filters from the
+# second one on, and a single digit matches only itself (ticket #7, not every 7...).
+MIN_PREFIX = 2
+
+
 def words(query: str) -> list[str]:
-    """The words of what the agent typed (punctuation, ``#`` and quotes are separators)."""
-    return _WORD.findall(query)
+    """The words of what the agent typed (punctuation, ``#`` and quotes are separators),
+    single letters left out."""
+    return [w for w in _WORD.findall(query) if len(w) >= MIN_PREFIX or w.isdigit()]
 
 
 def _match_expression(query: str) -> str:
     """Every word must appear, each as the start of a word (filter as you type)."""
-    return " ".join(f'"{word}"*' for word in words(query))
+    return " ".join(
+        f'"{word}"*' if len(word) >= MIN_PREFIX else f'"{word}"' for word in words(query)
+    )
 
 
 def has_index(dialect: str) -> bool:

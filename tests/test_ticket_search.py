@@ -187,3 +187,12 @@ def test_version_3_gains_the_full_text_index_with_its_tickets(tmp_path: Path) ->
         assert storage.upgrade(upgraded.engine) == storage.SCHEMA_VERSION
     finally:
         upgraded.dispose()
+
+
+def test_one_letter_does_not_filter_yet_and_one_digit_is_a_number(
+    big: Database, ctx: Context
+) -> None:
+    with big.read() as s:
+        assert tl.count(s, ctx, F(text="z"), cap=COUNT) == tl.ListCount(COUNT)
+        assert numbers(tl.fetch_page(s, ctx, F(text="7"), S())) == [7]
+        assert numbers(tl.fetch_page(s, ctx, F(text="#7 z"), S())) == [7]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from sqlalchemy import exists
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -200,23 +201,26 @@ def _orders(session: Session, customer_ids: list[int], product_id: int | None) -
     """Confirmed orders of the customer that have a posted invoice (with the product)."""
     if not customer_ids:
         return []
+    # EXISTS, so that only this customer's orders are looked up (by index), never every
+    # posted invoice of the database.
     query = (
         select(SalesOrder)
         .where(
             col(SalesOrder.partner_id).in_(customer_ids),
             SalesOrder.state == OrderState.CONFIRMED,
-            col(SalesOrder.id).in_(
-                select(Invoice.sale_order_id).where(
-                    Invoice.move_type == MoveType.INVOICE, Invoice.state == InvoiceState.POSTED
-                )
+            exists().where(
+                col(Invoice.sale_order_id) == SalesOrder.id,
+                col(Invoice.move_type) == MoveType.INVOICE,
+                col(Invoice.state) == InvoiceState.POSTED,
             ),
         )
         .order_by(col(SalesOrder.date_order).desc(), col(SalesOrder.id).desc())
     )
     if product_id is not None:
         query = query.where(
-            col(SalesOrder.id).in_(
-                select(SalesOrderLine.order_id).where(SalesOrderLine.product_id == product_id)
+            exists().where(
+                col(SalesOrderLine.order_id) == SalesOrder.id,
+                col(SalesOrderLine.product_id) == product_id,
             )
         )
     return [Choice(o.id or 0, o.name) for o in session.exec(query).all()]
