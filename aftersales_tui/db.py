@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -265,6 +266,36 @@ def upgrade(engine: Engine) -> int:
 # --- the database handle and its sessions --------------------------------------------
 
 
+class ReadCancelled(Exception):
+    """A read was stopped by its ``Cancel`` (its answer is no longer wanted)."""
+
+
+class Cancel:
+    """Stops the read it is given to, from any thread: the query in progress is interrupted
+    (on SQLite), and the read ends with ``ReadCancelled``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._driver: Any = None
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        with self._lock:
+            self.cancelled = True
+            if self._driver is not None and hasattr(self._driver, "interrupt"):
+                self._driver.interrupt()
+
+    def _attach(self, driver: Any) -> None:
+        with self._lock:
+            self._driver = driver
+            if self.cancelled and hasattr(driver, "interrupt"):
+                driver.interrupt()
+
+    def _detach(self) -> None:
+        with self._lock:
+            self._driver = None
+
+
 class Database:
     """An open, up-to-date database and the two kinds of session on it."""
 
@@ -277,12 +308,23 @@ class Database:
         return self.engine.url
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        """A short read-only session (a consistent snapshot; never takes the write lock)."""
+    def read(self, cancel: Cancel | None = None) -> Iterator[Session]:
+        """A short read-only session (a consistent snapshot; never takes the write lock).
+
+        With ``cancel``, another thread can stop it (``ReadCancelled`` is raised here).
+        """
         with Session(self.engine, expire_on_commit=False) as session:
             try:
+                if cancel is not None:
+                    cancel._attach(session.connection().connection.driver_connection)
                 yield session
+            except OperationalError as exc:
+                if cancel is not None and cancel.cancelled:
+                    raise ReadCancelled from exc
+                raise
             finally:
+                if cancel is not None:
+                    cancel._detach()
                 # Detach what was read first: a rollback alone would expire it, and callers
                 # use the records they read after the block (DetachedInstanceError otherwise).
                 session.expunge_all()

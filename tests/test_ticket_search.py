@@ -198,3 +198,37 @@ def test_one_letter_does_not_filter_yet_and_one_digit_is_a_number(
             found = tl.fetch_page(s, ctx, F(text=typed), S(), limit=COUNT)
             assert 7 in numbers(found)  # the ticket, and the tickets of "Customer … 7"
             assert all(r.number == 7 or r.customer.endswith(" 7") for r in found)
+
+
+def test_a_cancelled_read_stops_its_query(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from aftersales_tui.db import Cancel, ReadCancelled
+
+    database = open_database(str(tmp_path / "cancel.db"))
+    cancel = Cancel()
+    outcome: list[str] = []
+
+    def endless() -> None:
+        endless_count = (
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+        )
+        try:
+            with database.read(cancel) as s:
+                s.execute(text(endless_count)).all()
+            outcome.append("finished")
+        except ReadCancelled:
+            outcome.append("cancelled")
+
+    worker = threading.Thread(target=endless)
+    worker.start()
+    time.sleep(0.2)
+    cancel.cancel()
+    worker.join(timeout=10)
+    try:
+        assert outcome == ["cancelled"]
+        with database.read() as s:  # the connection is fine for the next read
+            assert s.execute(text("SELECT 1")).scalar_one() == 1
+    finally:
+        database.dispose()

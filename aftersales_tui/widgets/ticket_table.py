@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .. import formatting as fmt
-from ..db import Database
+from ..db import Cancel, Database, ReadCancelled
 from ..i18n import _
 from ..services import Context
 from ..services import ticket_list as tl
@@ -111,6 +111,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._announced: int | None = None
         self._reading = False
         self._keep_cursor = False
+        self._cancel: Cancel | None = None
         self._wanted: tuple[int, tl.TicketFilter, tl.TicketSort, int] | None = None
         self._shown_columns: tuple[tuple[str, str, int], ...] = ()
 
@@ -158,6 +159,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._wanted = (self._generation, self.ticket_filter, self.ticket_sort, cursor)
         if not self._reading:
             self._read_wanted()
+        elif self._cancel is not None:
+            self._cancel.cancel()  # its answer is no longer wanted: stop the query
 
     def _read_wanted(self) -> None:
         """Start the newest read asked for. Keys typed while one runs only replace the wish:
@@ -166,19 +169,27 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
             return
         wanted, self._wanted = self._wanted, None
         self._reading = True
-        self._load(*wanted)
+        self._cancel = Cancel()
+        self._load(*wanted, self._cancel)
 
     @work(thread=True, group="ticket-list", exit_on_error=False)
     def _load(
-        self, generation: int, flt: tl.TicketFilter, sort: tl.TicketSort, cursor: int
+        self,
+        generation: int,
+        flt: tl.TicketFilter,
+        sort: tl.TicketSort,
+        cursor: int,
+        cancel: Cancel,
     ) -> None:
         """The count and the block under the cursor, in one read."""
         try:
-            with self._db.read() as session:
+            with self._db.read(cancel) as session:
                 counted = tl.count(session, self._ctx, flt)
                 cursor = max(0, min(cursor, counted.total - 1))
                 block = cursor // BLOCK
                 rows = tl.fetch_page(session, self._ctx, flt, sort, block * BLOCK, BLOCK)
+        except ReadCancelled:
+            return  # a newer filter replaced it (the finally below starts that one)
         finally:
             self.app.call_from_thread(self._read_finished)
         self.app.call_from_thread(self._loaded, generation, counted, cursor, block, rows)
