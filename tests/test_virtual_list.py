@@ -105,3 +105,14 @@ async def test_the_list_and_the_panel_follow_a_change(big: Database, ctx: Contex
         assert tickets.load(big, row.id).stage == Stage.ON_HOLD
         summary = app.screen.query_one(TicketSummary)
         assert summary.ticket is not None and summary.ticket.stage == Stage.ON_HOLD
+
+
+async def test_filter_and_open_typed_in_one_burst(big: Database, ctx: Context) -> None:
+    """``/zeppel`` enter enter without waiting: the ticket found is opened, not the old top."""
+    app = make_app(big, ctx, login="agent1")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"zeppel", "enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.ticket is not None and app.screen.ticket.number == 7

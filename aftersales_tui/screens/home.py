@@ -66,6 +66,8 @@ class HomeScreen(DeskScreen):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide"), (130, "-very-wide")]
 
+    _filter_submitted = False
+
     def compose(self) -> ComposeResult:
         yield TitleBar(id="home-bar")
         with Horizontal(id="home-body"):
@@ -171,14 +173,21 @@ class HomeScreen(DeskScreen):
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
+        self._filter_submitted = False
         box.focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        self._filter_submitted = False
         self.table.reload(self.table.ticket_filter.with_(text=event.value))
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
+        """Enter goes to the list; enter again opens the ticket. Typed in one burst
+        (``/1042`` enter enter, over a slow link) the second one still reaches the filter."""
+        if self._filter_submitted:
+            self.table.action_select()
+        self._filter_submitted = True
         self.table.focus()
 
     def key_escape(self) -> None:

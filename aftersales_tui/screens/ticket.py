@@ -29,6 +29,8 @@ from .note import NoteModal
 class TicketScreen(DeskScreen):
     BINDINGS = [
         *action_bindings(),
+        # The footer holds the five actions: `?` stays a key (and in help) but leaves its place.
+        Binding("question_mark", "help", _("Help"), key_display="?", id="help", show=False),
         Binding("e", "edit", _("Edit"), id="edit"),
         Binding("l", "log_note", _("Log note"), id="log-note"),
         Binding("a", "assign", _("Assign"), id="assign"),

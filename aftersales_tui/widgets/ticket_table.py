@@ -112,6 +112,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._reading = False
         self._keep_cursor = False
         self._cancel: Cancel | None = None
+        self._select_when_read = False
         self._wanted: tuple[int, tl.TicketFilter, tl.TicketSort, int] | None = None
         self._shown_columns: tuple[tuple[str, str, int], ...] = ()
 
@@ -220,6 +221,9 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Loaded(self.total))
         self._announce(force=True)
+        if self._select_when_read and not self._reading and self._wanted is None:
+            self._select_when_read = False
+            self.action_select()
 
     def _fetch_missing(self) -> None:
         top = round(self.scroll_offset.y)
@@ -457,6 +461,11 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
             self._move(self.total - 1)
 
     def action_select(self) -> None:
+        """Open the highlighted ticket; typed ahead of a read (``/1042`` then enter at once),
+        open what the read brings, not the row that was there before it."""
+        if self._reading or self._wanted is not None:
+            self._select_when_read = True
+            return
         current = self.current_id
         if current is not None:
             self.post_message(self.Selected(current))
