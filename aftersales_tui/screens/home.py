@@ -174,7 +174,8 @@ class HomeScreen(DeskScreen):
         box = self.query_one("#filter", Input)
         box.display = True
         self._filter_submitted = False
-        box.focus()
+        # At once, not after the keys already waiting: "/1042" typed in one burst goes to it.
+        self.set_focus(box)
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -188,7 +189,7 @@ class HomeScreen(DeskScreen):
         if self._filter_submitted:
             self.table.action_select()
         self._filter_submitted = True
-        self.table.focus()
+        self.set_focus(self.table)
 
     def key_escape(self) -> None:
         box = self.query_one("#filter", Input)
