@@ -76,6 +76,7 @@ class HomeScreen(DeskScreen):
                     placeholder=_("filter: number, title, customer, description"),
                     id="filter",
                     compact=True,
+                    select_on_focus=False,
                 )
                 yield TicketTable(self.desk.db, self.desk.ctx, id="tickets")
             with Vertical(id="side-pane"):
@@ -165,8 +166,10 @@ class HomeScreen(DeskScreen):
         self.table.reload(sort=self.table.ticket_sort.toggled(event.key))
 
     @on(TicketTable.Selected)
-    def _row_selected(self) -> None:
-        self.action_open()
+    def _row_selected(self, event: TicketTable.Selected) -> None:
+        from .ticket import TicketScreen
+
+        self.app.push_screen(TicketScreen(event.ticket_id))
 
     # --- filter -----------------------------------------------------------------------
 
@@ -182,10 +185,23 @@ class HomeScreen(DeskScreen):
         self._filter_submitted = False
         self.table.reload(self.table.ticket_filter.with_(text=event.value))
 
+    @on(TicketTable.TypedAhead)
+    def _typed_ahead(self, event: TicketTable.TypedAhead) -> None:
+        box = self.query_one("#filter", Input)
+        if event.key == "enter":
+            self._filter_done()
+        elif event.key == "backspace":
+            box.action_delete_left()
+        elif event.character:
+            box.insert_text_at_cursor(event.character)
+
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         """Enter goes to the list; enter again opens the ticket. Typed in one burst
         (``/1042`` enter enter, over a slow link) the second one still reaches the filter."""
+        text = self.query_one("#filter", Input).value
+        if text != self.table.ticket_filter.text:  # its Changed may not have come yet
+            self.table.reload(self.table.ticket_filter.with_(text=text))
         if self._filter_submitted:
             self.table.action_select()
         self._filter_submitted = True
@@ -265,11 +281,8 @@ class HomeScreen(DeskScreen):
     # --- open, new, triage ------------------------------------------------------------
 
     def action_open(self) -> None:
-        ticket_id = self.table.current_id
-        if ticket_id is not None:
-            from .ticket import TicketScreen
-
-            self.app.push_screen(TicketScreen(ticket_id))
+        """The highlighted ticket; the one a pending read brings if the list is being read."""
+        self.table.action_select()
 
     def action_go_to(self) -> None:
         from .go_to import GoToModal

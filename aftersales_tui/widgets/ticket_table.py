@@ -92,6 +92,13 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         key: tl.SortKey
 
     @dataclass
+    class TypedAhead(Message):
+        """A key typed for the filter that reached the list first."""
+
+        key: str
+        character: str | None
+
+    @dataclass
     class Selected(Message):
         """Enter (or a click on the highlighted row): open this ticket."""
 
@@ -113,6 +120,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._keep_cursor = False
         self._cancel: Cancel | None = None
         self._select_when_read = False
+        self._typing_ahead = False
         self._wanted: tuple[int, tl.TicketFilter, tl.TicketSort, int] | None = None
         self._shown_columns: tuple[tuple[str, str, int], ...] = ()
 
@@ -400,7 +408,18 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         self._fetch_missing()
 
+    def on_key(self, event: events.Key) -> None:
+        """After ``/``, what is typed belongs to the filter, even the keys already on their
+        way here before the filter took the focus (``/1042`` enter, typed in one burst)."""
+        if event.key == "slash":
+            self._typing_ahead = True
+        elif self._typing_ahead and (event.is_printable or event.key in ("enter", "backspace")):
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.TypedAhead(event.key, event.character))
+
     def on_focus(self) -> None:
+        self._typing_ahead = False
         self.refresh()
 
     def on_blur(self) -> None:
