@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -42,7 +43,7 @@ class CheckResult:
 Finder = Callable[[Connection], list[str]]
 
 
-def _rows(conn: Connection, sql: str, **params: object) -> list[tuple[object, ...]]:
+def _rows(conn: Connection, sql: str, **params: object) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in conn.execute(text(sql), params).all()]
 
 
@@ -63,38 +64,28 @@ def _foreign_keys(conn: Connection) -> list[str]:
     ]
 
 
+_FTS_DISAGREEMENTS = (
+    (
+        f"SELECT number FROM ticket WHERE number NOT IN (SELECT rowid FROM {FTS_TABLE})",
+        _("ticket {ref} is missing from the index"),
+    ),
+    (
+        f"SELECT rowid FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT number FROM ticket)",
+        _("the index holds ticket {ref}, which does not exist"),
+    ),
+    (
+        f"SELECT t.number FROM ticket t JOIN {FTS_TABLE} f ON f.rowid = t.number "
+        "WHERE f.title IS NOT t.title",
+        _("ticket {ref} has another title in the index"),
+    ),
+)
+
+
 def _fulltext(conn: Connection) -> list[str]:
-    problems: list[str] = []
-    missing = _rows(
-        conn,
-        f"SELECT number FROM ticket WHERE number NOT IN (SELECT rowid FROM {FTS_TABLE}) "
-        "ORDER BY number",
-    )
-    problems += [
-        _("ticket {ref} is missing from the index").format(ref=fmt.ticket_ref(int(str(n))))
-        for (n,) in missing
-    ]
-    extra = _rows(
-        conn,
-        f"SELECT rowid FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT number FROM ticket) "
-        "ORDER BY rowid",
-    )
-    problems += [
-        _("the index holds ticket {ref}, which does not exist").format(
-            ref=fmt.ticket_ref(int(str(n)))
-        )
-        for (n,) in extra
-    ]
-    stale = _rows(
-        conn,
-        f"""
-        SELECT t.number FROM ticket t JOIN {FTS_TABLE} f ON f.rowid = t.number
-        WHERE f.title IS NOT t.title ORDER BY t.number
-        """,
-    )
-    problems += [
-        _("ticket {ref} has another title in the index").format(ref=fmt.ticket_ref(int(str(n))))
-        for (n,) in stale
+    problems = [
+        message.format(ref=fmt.ticket_ref(number))
+        for sql, message in _FTS_DISAGREEMENTS
+        for (number,) in _rows(conn, f"{sql} ORDER BY 1")
     ]
     tickets, indexed = _rows(
         conn, f"SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM {FTS_TABLE})"
@@ -224,7 +215,7 @@ def _missing_chatter(conn: Connection) -> list[str]:
         )
         problems += [
             _("{what} {name} has no message on ticket {ref}").format(
-                what=what, name=name or f"#{ident}", ref=fmt.ticket_ref(int(str(number)))
+                what=what, name=name or f"#{ident}", ref=fmt.ticket_ref(number)
             )
             for ident, name, number in rows
         ]
@@ -257,7 +248,7 @@ def _credit_notes_without_lines(conn: Connection) -> list[str]:
     ]
 
 
-def _decimal(value: object) -> Decimal:
+def _decimal(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
