@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 DEMO_SHOP_URL = "https://shop.example.com"
 
 EXIT_USAGE = 2
+EXIT_VIOLATIONS = 1  # `aftersales check` found something wrong
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -84,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
             "also does it each time it starts). Suited to a daily cron job."
         ),
     )
+    commands.add_parser(
+        "check",
+        parents=[common],
+        help=_("check the database's integrity and the desk's rules, then exit"),
+        description=_(
+            "Check the database file (integrity, foreign keys) and the desk's rules: no "
+            "invoice refunded or delivery returned beyond its total, numbers used once, "
+            "after-sales records in their ticket's chatter, receipts and credit notes with "
+            "lines, the full-text index. Exit code 0 when all is well, 1 otherwise."
+        ),
+    )
     return parser
 
 
@@ -118,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             db = open_database(args.db)
         if args.command == "post-due":
             return _post_due(db)
+        if args.command == "check":
+            return _check(db)
         if args.command == "generate":
             _generate(db, args.tickets, args.seed, sys.stdout)
             db.dispose()
@@ -143,6 +157,21 @@ def _post_due(db: Database) -> int:
         print(_("Posted: {names}").format(names=", ".join(posted)))
     else:
         print(_("No scheduled credit note is due"))
+    return 0
+
+
+def _check(db: Database) -> int:
+    from .services import check
+
+    results = check.run(db)
+    db.dispose()
+    for result in results:
+        print(check.report_line(result))
+    failed = sum(1 for r in results if not r.ok)
+    if failed:
+        print(_("{n} of {total} checks failed").format(n=failed, total=len(results)))
+        return EXIT_VIOLATIONS
+    print(_("All checks passed"))
     return 0
 
 

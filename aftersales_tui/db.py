@@ -11,6 +11,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,15 +26,37 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
 
 from . import fulltext
+from .errors import AfterSalesError
 from .i18n import _
 
 APP_NAME = "aftersales-tui"
 ENV_DB = "AFTERSALES_DB"
 BUSY_TIMEOUT_S = 30
+# When SQLite still reports the write lock busy after its busy timeout (or at once, as it
+# does in a few cases without waiting), ``BEGIN IMMEDIATE`` is tried again this many times,
+# after these pauses. Only the BEGIN is retried: nothing of the transaction has run yet.
+WRITE_RETRIES = 3
+RETRY_PAUSE_S = 0.1
 
 
 class StorageError(Exception):
     """The database cannot be used; the message is one line for the agent."""
+
+
+class DatabaseBusy(AfterSalesError, StorageError):
+    """The write lock could not be taken: another agent holds it. Nothing was written.
+
+    Also an ``AfterSalesError``: a modal that is refused reopens with what the agent typed
+    and this message, and trying again later is the remedy.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(_("The database is busy (another agent is saving): try again"))
+
+
+def _is_busy(exc: OperationalError) -> bool:
+    detail = str(exc.orig).lower()
+    return "database is locked" in detail or "database is busy" in detail
 
 
 # --- where the database is -------------------------------------------------------------
@@ -115,7 +138,9 @@ def _prepare_sqlite_file(path: Path, personal: bool) -> None:
 # --- the engine -----------------------------------------------------------------------
 
 
-def _install_sqlite_events(engine: Engine) -> None:
+def _install_sqlite_events(
+    engine: Engine, busy_timeout_s: float, write_retries: int, retry_pause_s: float
+) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event below decide how transactions start.
@@ -123,7 +148,7 @@ def _install_sqlite_events(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+            cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout_s * 1000)}")
             mode = cursor.execute("PRAGMA journal_mode").fetchone()
             if mode and mode[0] != "memory":
                 cursor.execute("PRAGMA journal_mode=WAL")
@@ -134,13 +159,42 @@ def _install_sqlite_events(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("aftersales_write"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(conn, write_retries, retry_pause_s)
         else:
             conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: URL, *, create_file: bool = True) -> Engine:
-    """An engine for ``url`` with this desk's settings for its backend."""
+def _begin_immediate(conn: Connection, retries: int, pause_s: float) -> None:
+    """Take the write lock, trying again ``retries`` times while the database is busy.
+
+    Nothing else is retried: a failed BEGIN has run no statement of the transaction.
+    """
+    for attempt in range(retries + 1):
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            if attempt == retries:
+                raise DatabaseBusy from exc
+        time.sleep(pause_s * 2**attempt)
+
+
+def make_engine(
+    url: URL,
+    *,
+    create_file: bool = True,
+    busy_timeout_s: float = BUSY_TIMEOUT_S,
+    write_retries: int = WRITE_RETRIES,
+    retry_pause_s: float = RETRY_PAUSE_S,
+) -> Engine:
+    """An engine for ``url`` with this desk's settings for its backend.
+
+    On SQLite, a writer waits ``busy_timeout_s`` for the write lock, then tries again
+    ``write_retries`` times (pausing ``retry_pause_s``, doubled each time) before giving up
+    with ``DatabaseBusy``.
+    """
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
@@ -148,12 +202,12 @@ def make_engine(url: URL, *, create_file: bool = True) -> Engine:
             path = Path(database)
             _prepare_sqlite_file(path, personal=path.parent == default_database_path().parent)
         kwargs: dict[str, Any] = {
-            "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S}
+            "connect_args": {"check_same_thread": False, "timeout": busy_timeout_s}
         }
         if in_memory:
             kwargs["poolclass"] = StaticPool
         engine = create_engine(url, **kwargs)
-        _install_sqlite_events(engine)
+        _install_sqlite_events(engine, busy_timeout_s, write_retries, retry_pause_s)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True)
@@ -332,8 +386,13 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back on error."""
+        """One write transaction: committed when the block ends, rolled back on error.
+
+        The write lock is taken before the block runs (``DatabaseBusy`` if it cannot be),
+        so a busy database never leaves a block half done.
+        """
         with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            session.connection()  # BEGIN IMMEDIATE now, not at the first statement
             yield session
 
     @contextmanager
@@ -363,14 +422,26 @@ class Database:
 
 
 def open_database(
-    db: str | URL | None = None, *, environ: dict[str, str] | None = None
+    db: str | URL | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    busy_timeout_s: float = BUSY_TIMEOUT_S,
+    write_retries: int = WRITE_RETRIES,
+    retry_pause_s: float = RETRY_PAUSE_S,
 ) -> Database:
     """Open (creating or upgrading as needed) the desk's database.
 
-    Raises ``StorageError`` with one clear line for anything that makes it unusable.
+    Raises ``StorageError`` with one clear line for anything that makes it unusable
+    (``DatabaseBusy`` when another agent holds the write lock too long). The lock
+    settings are those of ``make_engine``.
     """
     url = db if isinstance(db, URL) else resolve_url(db, environ)
-    engine = make_engine(url)
+    engine = make_engine(
+        url,
+        busy_timeout_s=busy_timeout_s,
+        write_retries=write_retries,
+        retry_pause_s=retry_pause_s,
+    )
     try:
         upgrade(engine)
     except StorageError:

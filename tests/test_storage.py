@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 
 from aftersales_tui import db as storage
-from aftersales_tui.db import Database, StorageError, open_database, resolve_url
+from aftersales_tui.db import Database, DatabaseBusy, StorageError, open_database, resolve_url
 from aftersales_tui.models import Ticket
 from aftersales_tui.services import sequences
 
@@ -40,15 +40,7 @@ def file_db(tmp_path: Path) -> Iterator[Database]:
 
 def quick_engine_database(path: Path, busy_timeout_ms: int = 50) -> Database:
     """A second handle on ``path`` that gives up on a lock after ``busy_timeout_ms``."""
-    database = open_database(str(path))
-    database.dispose()
-
-    def _short_timeout(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        dbapi_connection.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
-
-    # Registered after the desk's own "connect" listener, so it runs after it.
-    event.listen(database.engine, "connect", _short_timeout)
-    return database
+    return open_database(str(path), busy_timeout_s=busy_timeout_ms / 1000, write_retries=0)
 
 
 # --- resolve_url --------------------------------------------------------------------------
@@ -126,9 +118,10 @@ def test_the_personal_default_database_is_owner_only(tmp_path: Path) -> None:
         assert mode_of(path.parent) == 0o700
         assert mode_of(path) == 0o600
         f.team(database)
-        wal = Path(f"{path}-wal")
-        assert wal.exists()
-        assert mode_of(wal) == 0o600
+        for suffix in ("-wal", "-shm"):  # made by SQLite at the first write
+            side = Path(f"{path}{suffix}")
+            assert side.exists(), suffix
+            assert mode_of(side) == 0o600, (suffix, oct(mode_of(side)))
     finally:
         database.dispose()
 
@@ -174,7 +167,12 @@ def test_a_database_in_a_private_directory_stays_private(tmp_path: Path) -> None
     private.mkdir(mode=0o755)
     os.chmod(private, 0o755)
     database = open_database(str(private / "desk.db"))
-    database.dispose()
+    try:
+        f.team(database)  # a write: SQLite creates -wal and -shm like the database file
+        for suffix in ("-wal", "-shm"):
+            assert mode_of(private / f"desk.db{suffix}") == 0o600, suffix
+    finally:
+        database.dispose()
     assert mode_of(private / "desk.db") == 0o600
     assert mode_of(private) == 0o755  # only the personal default's folder is changed
 
@@ -227,7 +225,7 @@ def test_an_open_write_session_holds_the_write_lock_but_not_readers(
         f.team(file_db, "Support")
         with file_db.write() as s:
             s.connection()  # the transaction has begun; nothing written yet
-            with pytest.raises(OperationalError, match="database is locked"):
+            with pytest.raises(DatabaseBusy, match="The database is busy"):
                 with other.write() as s2:
                     s2.connection()
             with other.read() as r:
