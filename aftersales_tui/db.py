@@ -31,11 +31,12 @@ from .i18n import _
 
 APP_NAME = "aftersales-tui"
 ENV_DB = "AFTERSALES_DB"
-BUSY_TIMEOUT_S = 30
+BUSY_TIMEOUT_S = 10
 # When SQLite still reports the write lock busy after its busy timeout (or at once, as it
 # does in a few cases without waiting), ``BEGIN IMMEDIATE`` is tried again this many times,
 # after these pauses. Only the BEGIN is retried: nothing of the transaction has run yet.
-WRITE_RETRIES = 3
+# An agent waits about 30 s at worst (3 x 10 s) before being told the database is busy.
+WRITE_RETRIES = 2
 RETRY_PAUSE_S = 0.1
 
 

@@ -184,7 +184,7 @@ def test_file_database_pragmas(file_db: Database) -> None:
     with file_db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == storage.BUSY_TIMEOUT_S * 1000
 
 
 def test_a_foreign_key_violation_is_refused(file_db: Database) -> None:
