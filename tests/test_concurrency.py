@@ -168,7 +168,10 @@ def test_agents_at_once_lose_nothing_and_break_no_rule(tmp_path: Path, ctx: Cont
             f"{sum(successes.values())} successes {dict(successes)}, "
             f"{sum(refusals.values())} refusals"
         )
-        for message, n in refusals.most_common():
-            print(f"  {n} x {message!r}")
+        by_rule: Counter[str] = Counter()
+        for message, n in refusals.items():
+            by_rule[next(p.pattern for p in RULE_REFUSALS if p.match(message))] += n
+        for rule, n in by_rule.most_common():
+            print(f"  {n} x {rule}")
     finally:
         db.dispose()
