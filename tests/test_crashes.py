@@ -1,12 +1,12 @@
 """Agents killed at any moment (SIGKILL, in the middle of an action or not) lose nothing that
 was reported done and leave no half-written action behind.
 
-Two processes run tests/load_worker.py without end on one file and are killed after a random
-delay, again and again. Then the file must be intact, every action all or nothing (a credit
-note with its lines, its ticket link and its messages; a return with its lines and message;
-a repair, task, coupon or ticket with its message), the numbering without duplicates and the
-sequences ahead of every name used, and every success a process logged before being killed
-must be in the database.
+Four processes at a time run tests/load_worker.py without end on one file and are killed
+after a random delay, again and again. Then the file must be intact, every action all or
+nothing (a credit note with its lines, its ticket link and its messages; a return with its
+lines and message; a repair, task, coupon or ticket with its message), the numbering without
+duplicates and the sequences ahead of every name used, and every success a process logged
+before being killed must be in the database.
 
 ``AFTERSALES_LONG_TESTS=1`` runs the long variant (200 kills).
 """
