@@ -209,6 +209,9 @@ def detail(db: Database, credit_id: int) -> CreditNoteDetail:
         return _detail(session, _get(session, credit_id))
 
 
+NUMBER_MAX = Decimal(10) ** 11
+
+
 def parse_number(text: str, field: str, what: str) -> Decimal:
     """A number as the agent typed it; unreadable, an AfterSalesError next to ``field``."""
     try:
@@ -219,6 +222,8 @@ def parse_number(text: str, field: str, what: str) -> Decimal:
         ) from None
     if not value.is_finite():
         raise AfterSalesError(_("{what} must be a number").format(what=what), field=field)
+    if abs(value) >= NUMBER_MAX:  # the columns hold 11 digits before the decimal point
+        raise AfterSalesError(_("{what} is too large").format(what=what), field=field)
     return value
 
 

@@ -27,6 +27,7 @@ from . import chatter, directory, tickets
 from .context import Context
 from .directory import Choice
 from .errors import AfterSalesError
+from .texts import storable
 
 TITLE_MAX = 500
 
@@ -216,7 +217,7 @@ def create_task(db: Database, ctx: Context, ticket_id: int, request: TaskRequest
 
 
 def _check_title(text: str) -> str:
-    title = " ".join(text.split())
+    title = " ".join(storable(text, "title").split())
     if not title:
         raise AfterSalesError(_("A task needs a title"), field="title")
     if len(title) > TITLE_MAX:

@@ -25,6 +25,7 @@ from ..settings import SmtpSettings
 from . import chatter, tickets
 from .context import Context
 from .errors import AfterSalesError
+from .texts import storable
 
 SMTP_TIMEOUT_S = 15
 # The sender when the settings name none (a local relay without login, say).
@@ -66,6 +67,7 @@ def parse_recipients(entries: Sequence[str]) -> list[str]:
     found: list[str] = []
     seen: set[str] = set()
     for entry in entries:
+        storable(entry, "to")
         if "\n" in entry or "\r" in entry:
             raise AfterSalesError(_("A recipient cannot span lines"), field="to")
         pairs = [(name, address) for name, address in getaddresses([entry]) if name or address]
@@ -95,12 +97,12 @@ def queue(db: Database, ctx: Context, request: MailRequest) -> MailView:
     recipients = parse_recipients(request.to)
     if not recipients:
         raise AfterSalesError(_("Add at least one recipient"), field="to")
-    subject = request.subject.strip()
+    subject = storable(request.subject, "subject").strip()
     if not subject or "\n" in subject or "\r" in subject:
         raise AfterSalesError(_("Write a subject on one line"), field="subject")
     if len(subject) > SUBJECT_MAX:
         raise AfterSalesError(_("The subject is too long"), field="subject")
-    if not request.body.strip():
+    if not storable(request.body, "body").strip():
         raise AfterSalesError(_("Write the message"), field="body")
     if len(request.body) > BODY_MAX:
         raise AfterSalesError(_("The message is too long"), field="body")

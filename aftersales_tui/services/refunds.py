@@ -35,6 +35,7 @@ from .context import Context
 from .directory import Choice
 from .errors import AfterSalesError
 from .ledger import InvoiceChoice
+from .texts import storable
 
 
 class RefundMode(StrEnum):
@@ -338,7 +339,7 @@ def _check(
     refused = refused_modes(offer.invoices, request.invoice_ids)
     if request.mode in refused:
         raise AfterSalesError(refused[request.mode], field="invoice_ids")
-    if not request.reason.strip():
+    if not storable(request.reason, "reason").strip():
         raise AfterSalesError(_("Give a reason for the credit note"), field="reason")
     if len(request.reason) > 400:
         raise AfterSalesError(_("The reason is too long (400 characters at most)"), field="reason")

@@ -62,6 +62,7 @@ from .repair_steps import (
     stored_parts,
     take_step,
 )
+from .texts import storable
 
 __all__ = [
     "PartRequest",
@@ -149,6 +150,10 @@ def _check(session: Session, request: RepairRequest) -> list[Part]:
             )
     if request.user_id is not None and session.get(User, request.user_id) is None:
         raise AfterSalesError(_("This agent no longer exists"), field="user_id")
+    storable(request.description, "description")
+    storable(request.internal_notes, "internal_notes")
+    for tag in request.tags:
+        storable(tag, "tags")
     if len(request.description) > DESCRIPTION_MAX:
         raise AfterSalesError(
             _("The description is {n} characters at most").format(n=DESCRIPTION_MAX),

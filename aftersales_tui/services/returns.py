@@ -107,6 +107,8 @@ def parse_quantity(text: str) -> Decimal:
 
 def check_quantity(line: ReturnLine, quantity: Decimal) -> None:
     """From 0 to what is left to return on the line (the big suites do not cap it; we do)."""
+    if not quantity.is_finite():
+        raise AfterSalesError(_("The quantity must be a number"), field="lines")
     if quantity < 0:
         raise AfterSalesError(
             _("A quantity cannot be negative ({product})").format(product=line.label),
@@ -300,8 +302,9 @@ def _check(
             )
         seen.add(asked.line_id)
         check_quantity(line, asked.quantity)
-        if asked.quantity > 0:
-            kept.append((line, asked.quantity.quantize(QUANTUM)))
+        quantity = asked.quantity.quantize(QUANTUM)  # as stored: 0.0001 is no return at all
+        if quantity > 0:
+            kept.append((line, quantity))
     if not kept:
         raise AfterSalesError(_("Please specify at least one non-zero quantity."), field="lines")
     location = session.get(Location, request.location_id) if request.location_id else None

@@ -27,6 +27,7 @@ from ..models import (
 from . import chatter, sequences
 from .context import Context
 from .errors import AfterSalesError
+from .texts import storable
 
 MODEL = "ticket"
 TITLE_MAX = 500
@@ -142,7 +143,7 @@ def load(db: Database, ticket_id: int) -> TicketDetail:
 
 def _validate(session: Session, fields: TicketFields) -> str:
     """Check a form's fields; returns the cleaned title. Raises on the first bad field."""
-    title = fields.title.strip()
+    title = storable(fields.title, "title").strip()
     if not title:
         raise AfterSalesError(_("A ticket needs a title"), field="title")
     if len(title) > TITLE_MAX:
@@ -151,6 +152,7 @@ def _validate(session: Session, fields: TicketFields) -> str:
         )
     if len(fields.description) > DESCRIPTION_MAX:
         raise AfterSalesError(_("The description is too long"), field="description")
+    storable(fields.description, "description")
     if fields.team_id is None or session.get(Team, fields.team_id) is None:
         raise AfterSalesError(_("Choose a team"), field="team_id")
     if fields.partner_id is not None and session.get(Partner, fields.partner_id) is None:
@@ -321,7 +323,7 @@ def update(
 
 def log_note(db: Database, ctx: Context, ticket_id: int, body: str) -> None:
     """An internal note on the ticket's chatter."""
-    text = body.strip()
+    text = storable(body, "body").strip()
     if not text:
         raise AfterSalesError(_("Write the note first"), field="body")
     if len(text) > DESCRIPTION_MAX:

@@ -6,8 +6,11 @@ import re
 
 from rich.text import Text
 
-# C0 controls except tab and newline, DEL, and the C1 range.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f]")
+# C0 controls except tab and newline, DEL, the C1 range, and the bidirectional controls
+# (marks, embeddings, overrides, isolates) that would reorder what follows them on screen.
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 
 
 def _picture(match: re.Match[str]) -> str:
@@ -16,7 +19,9 @@ def _picture(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # ␛ for ESC, ␀ for NUL, ...
     if code == 0x7F:
         return "\u2421"  # ␡
-    return f"\\x{code:02x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}"  # a bidirectional control, shown as its code
 
 
 def clean(value: str) -> str:
