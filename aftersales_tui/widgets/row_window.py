@@ -57,13 +57,6 @@ class RowWindow:
         """Every row held, in list order (gaps skipped)."""
         return [row for b in sorted(self._blocks) for row in self._blocks[b]]
 
-    def index_of(self, ticket_id: int) -> int | None:
-        for block, rows in self._blocks.items():
-            for offset, row in enumerate(rows):
-                if row.id == ticket_id:
-                    return block * BLOCK + offset
-        return None
-
     def widest_number(self) -> int:
         return max((len(str(r.number)) for rows in self._blocks.values() for r in rows), default=4)
 
@@ -102,6 +95,3 @@ class RowWindow:
             centre = keep_near // BLOCK
             for far in sorted(self._blocks, key=lambda b: abs(b - centre))[KEEP_BLOCKS:]:
                 del self._blocks[far]
-
-    def forget_asked(self, block: int) -> None:
-        self._asked.discard(block)

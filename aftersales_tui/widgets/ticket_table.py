@@ -271,10 +271,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def _count_further(self, generation: int, cap: int | None, then_last: bool = False) -> None:
         """Count past the cap (``None``: to the end) once the agent goes that far."""
         with self._db.read() as session:
-            if cap is None:
-                counted = tl.count(session, self._ctx, self.ticket_filter, cap=2**62)
-            else:
-                counted = tl.count(session, self._ctx, self.ticket_filter, cap)
+            counted = tl.count(session, self._ctx, self.ticket_filter, cap or 2**62)
         self.app.call_from_thread(self._counted_further, generation, counted, then_last)
 
     def _counted_further(self, generation: int, counted: tl.ListCount, then_last: bool) -> None:
