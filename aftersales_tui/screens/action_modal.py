@@ -9,7 +9,7 @@ next to its field, so nothing the agent typed is lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,6 +24,19 @@ from ..widgets.literal import folded, one_line
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class TicketOffer(Protocol):
+    """What an action's ``...Defaults`` says of its ticket."""
+
+    @property
+    def ticket_ref(self) -> str: ...
+
+    @property
+    def customer(self) -> str: ...
+
+
+Offer = TypeVar("Offer", bound=TicketOffer)
 
 
 class FieldProblem(Exception):
@@ -147,6 +160,24 @@ class ActionModal(ModalScreen[T | None], Generic[T]):
         elif event.button.id == "cancel":
             event.stop()
             self.action_cancel()
+
+
+class OfferModal(ActionModal[T], Generic[Offer, T]):
+    """An action's modal: it shows what the service offers for a ticket (``offer``) and, when
+    reopened after a refusal, the agent's own ``request``. Titled ``<TITLE_TEXT> — #42 Customer``.
+    """
+
+    def __init__(
+        self, offer: Offer, request: T | None = None, error: AfterSalesError | None = None
+    ) -> None:
+        super().__init__(error)
+        self.offer = offer
+        self._request = request
+
+    def window_title(self) -> str:
+        return _("{action} — {ref} {customer}").format(
+            action=self.TITLE_TEXT, ref=self.offer.ticket_ref, customer=self.offer.customer
+        )
 
 
 def open_modal(

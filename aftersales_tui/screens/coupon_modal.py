@@ -13,34 +13,20 @@ from textual.widgets import Input, Select, Static
 
 from .. import formatting as fmt
 from ..i18n import _
-from ..services import AfterSalesError, coupons
+from ..services import coupons
 from ..services.coupons import CouponDefaults, CouponRequest, CouponView
-from .action_modal import ActionModal, FieldProblem, open_modal
+from .action_modal import FieldProblem, OfferModal, open_modal
 from .base import desk_of
 from .fields import record_select, value_of
 
 
-class CouponModal(ActionModal[CouponRequest]):
+class CouponModal(OfferModal[CouponDefaults, CouponRequest]):
+    TITLE_TEXT = _("Generate a Coupon")
     BINDINGS = [
         Binding("ctrl+s", "submit", _("Generate"), id="submit"),
         Binding("escape", "cancel", _("Cancel"), id="cancel"),
     ]
     SUBMIT_LABEL = _("Generate")
-
-    def __init__(
-        self,
-        offer: CouponDefaults,
-        request: CouponRequest | None = None,
-        error: AfterSalesError | None = None,
-    ) -> None:
-        super().__init__(error)
-        self.offer = offer
-        self._request = request
-
-    def window_title(self) -> str:
-        return _("Generate a Coupon — {ref} {customer}").format(
-            ref=self.offer.ticket_ref, customer=self.offer.customer
-        )
 
     def fields(self) -> ComposeResult:
         offer, request = self.offer, self._request

@@ -19,14 +19,15 @@ from ..i18n import _
 from ..services import AfterSalesError, refunds
 from ..services.refunds import RefundDefaults, RefundMode, RefundRequest, RefundResult, RefundScope
 from ..widgets.literal import clean, literal
-from .action_modal import ActionModal, FieldProblem, open_modal
+from .action_modal import FieldProblem, OfferModal, open_modal
 from .base import desk_of
 from .fields import date_input, date_of, record_select, set_choices, value_of
 
 
-class RefundModal(ActionModal[RefundRequest]):
+class RefundModal(OfferModal[RefundDefaults, RefundRequest]):
     """Sales order, product and lot narrow the invoices offered, live; three ways to submit."""
 
+    TITLE_TEXT = _("Refund")
     BINDINGS = [
         Binding("ctrl+s", "submit_mode('reverse')", _("Reverse"), id="submit"),
         Binding("escape", "cancel", _("Cancel"), id="cancel"),
@@ -38,15 +39,9 @@ class RefundModal(ActionModal[RefundRequest]):
         request: RefundRequest | None = None,
         error: AfterSalesError | None = None,
     ) -> None:
-        super().__init__(error)
-        self.offer = offer
-        self._request = request
+        super().__init__(offer, request, error)
         self._mode = RefundMode.REVERSE
-
-    def window_title(self) -> str:
-        return _("Refund — {ref} {customer}").format(
-            ref=self.offer.ticket_ref, customer=self.offer.customer
-        )
+        self._mode = RefundMode.REVERSE
 
     # --- layout -----------------------------------------------------------------------
 

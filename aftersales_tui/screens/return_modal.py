@@ -17,35 +17,21 @@ from ..services import AfterSalesError, returns
 from ..services.returns import ReturnDefaults, ReturnRequest, ReturnScope
 from ..services.stock import ReturnView
 from ..widgets.return_lines import QuantityInput, ReturnLinesEditor
-from .action_modal import ActionModal, FieldProblem, open_modal
+from .action_modal import FieldProblem, OfferModal, open_modal
 from .base import desk_of
 from .fields import record_select, set_choices, value_of
 
 
-class ReturnModal(ActionModal[ReturnRequest]):
+class ReturnModal(OfferModal[ReturnDefaults, ReturnRequest]):
     """The order narrows the deliveries; the chosen delivery's lines are edited in a table."""
 
+    TITLE_TEXT = _("Reverse Transfer")
     BINDINGS = [
         Binding("ctrl+s", "submit", _("Return"), id="submit"),
         Binding("escape", "cancel", _("Cancel"), id="cancel"),
         Binding("a", "return_all", _("Return All"), id="return-all"),
     ]
     SUBMIT_LABEL = _("Return")
-
-    def __init__(
-        self,
-        offer: ReturnDefaults,
-        request: ReturnRequest | None = None,
-        error: AfterSalesError | None = None,
-    ) -> None:
-        super().__init__(error)
-        self.offer = offer
-        self._request = request
-
-    def window_title(self) -> str:
-        return _("Reverse Transfer — {ref} {customer}").format(
-            ref=self.offer.ticket_ref, customer=self.offer.customer
-        )
 
     # --- layout -----------------------------------------------------------------------
 
