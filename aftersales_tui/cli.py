@@ -6,7 +6,8 @@ import argparse
 import getpass
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
@@ -96,6 +97,17 @@ def _parser() -> argparse.ArgumentParser:
             "lines, the full-text index. Exit code 0 when all is well, 1 otherwise."
         ),
     )
+    copy = commands.add_parser(
+        "copy",
+        help=_("copy a whole desk into another, empty database, then exit"),
+        description=_(
+            "Copy every record of a desk into an empty database, for instance from a SQLite "
+            "file to a PostgreSQL server when a team moves to several hosts. Numbering goes "
+            "on after the copied records. The source is not changed."
+        ),
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH|URL")
+    copy.add_argument("--to", dest="target", required=True, metavar="PATH|URL")
     return parser
 
 
@@ -122,6 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .settings import SettingsError, load_settings
 
     try:
+        if args.command == "copy":
+            return _copy(args.source, args.target)
         settings = load_settings()
         if args.command == "demo":
             db_arg = args.db or _demo_path()
@@ -195,8 +209,10 @@ def _prepare(db: Database, args: argparse.Namespace, settings: Settings) -> Desk
     return Desk(db=db, ctx=ctx.as_user(agent.id), agent_name=agent.name, settings=settings)
 
 
-def _generate(db: Database, tickets: int, seed: int, out: TextIO) -> None:
-    """Generate the tickets with a progress bar on stderr, then say how fast on ``out``."""
+@contextmanager
+def _progress_bar(title: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr, shown from the first call of the function it gives (so
+    that nothing shows when the work is refused before it starts)."""
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -207,30 +223,60 @@ def _generate(db: Database, tickets: int, seed: int, out: TextIO) -> None:
         TimeRemainingColumn,
     )
 
+    columns = (BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    bar = Progress(TextColumn(title), *columns, console=Console(stderr=True), transient=True)
+    task = bar.add_task(title, total=None)
+    shown = False
+
+    def progress(done: int, total: int) -> None:
+        nonlocal shown
+        if not shown:
+            bar.start()
+            shown = True
+        bar.update(task, completed=done, total=total)
+
+    try:
+        yield progress
+    finally:
+        if shown:
+            bar.stop()
+
+
+def _copy(source: str, target: str) -> int:
+    from .copying import copy_database
+    from .db import open_database
+
+    started = time.perf_counter()
+    origin = open_database(source)
+    try:
+        destination = open_database(target)
+        try:
+            with _progress_bar(_("Copying")) as progress:
+                stats = copy_database(origin, destination, progress)
+        finally:
+            destination.dispose()
+    finally:
+        origin.dispose()
+    print(
+        _("Copied {rows} rows of {tables} tables in {seconds} s").format(
+            rows=f"{stats.total:,}",
+            tables=len(stats.rows),
+            seconds=f"{time.perf_counter() - started:.1f}",
+        )
+    )
+    return 0
+
+
+def _generate(db: Database, tickets: int, seed: int, out: TextIO) -> None:
+    """Generate the tickets with a progress bar on stderr, then say how fast on ``out``."""
     from .services import Context
     from .services.demo.generate import generate
 
     ctx = Context()
     title = _("Generating {n} tickets").format(n=f"{tickets:,}")
-    columns = (BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    bar = Progress(TextColumn(title), *columns, console=Console(stderr=True), transient=True)
-    task = bar.add_task(title, total=None)
-
-    shown = False
-
-    def progress(done: int, total: int) -> None:
-        nonlocal shown
-        if not shown:  # from the first call: nothing shows when the database is refused
-            bar.start()
-            shown = True
-        bar.update(task, completed=done, total=total)
-
     started = time.perf_counter()
-    try:
+    with _progress_bar(title) as progress:
         stats = generate(db, ctx, tickets, ctx.today(), seed=seed, progress=progress)
-    finally:
-        if shown:
-            bar.stop()
     seconds = time.perf_counter() - started
     print(
         _("Tickets generated: {tickets} ({rows} rows) in {seconds} s, {rate} rows/s").format(

@@ -8,8 +8,6 @@ agents queue for the write lock instead of failing half-way through a transactio
 from __future__ import annotations
 
 import os
-import sqlite3
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,16 +16,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.url import URL
-from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DBAPIError,
+    NoSuchModuleError,
+    OperationalError,
+)
 from sqlmodel import Session, SQLModel, create_engine
 
-from . import fulltext
-from .errors import AfterSalesError
+from . import fulltext, storage_postgres, storage_sqlite
 from .i18n import _
+from .storage_errors import ConnectionLost, DatabaseBusy, StorageError
+
+__all__ = ["ConnectionLost", "Database", "DatabaseBusy", "StorageError", "open_database"]
 
 APP_NAME = "aftersales-tui"
 ENV_DB = "AFTERSALES_DB"
@@ -35,29 +40,10 @@ BUSY_TIMEOUT_S = 10
 # When SQLite still reports the write lock busy after its busy timeout (or at once, as it
 # does in a few cases without waiting), ``BEGIN IMMEDIATE`` is tried again this many times,
 # after these pauses. Only the BEGIN is retried: nothing of the transaction has run yet.
-# An agent waits about 30 s at worst (3 x 10 s) before being told the database is busy.
+# An agent waits about 30 s at worst (3 x 10 s) before being told the database is busy
+# (on PostgreSQL: one wait of as long for the write lock).
 WRITE_RETRIES = 2
 RETRY_PAUSE_S = 0.1
-
-
-class StorageError(Exception):
-    """The database cannot be used; the message is one line for the agent."""
-
-
-class DatabaseBusy(AfterSalesError, StorageError):
-    """The write lock could not be taken: another agent holds it. Nothing was written.
-
-    Also an ``AfterSalesError``: a modal that is refused reopens with what the agent typed
-    and this message, and trying again later is the remedy.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(_("The database is busy (another agent is saving): try again"))
-
-
-def _is_busy(exc: OperationalError) -> bool:
-    detail = str(exc.orig).lower()
-    return "database is locked" in detail or "database is busy" in detail
 
 
 # --- where the database is -------------------------------------------------------------
@@ -91,95 +77,7 @@ def resolve_url(db: str | None, environ: dict[str, str] | None = None) -> URL:
         ) from exc
 
 
-def _prepare_sqlite_file(path: Path, personal: bool) -> None:
-    """Create the database file with the right permissions before SQLite opens it.
-
-    The personal default is owner-only (directory 0700, file 0600). A database in a
-    group-writable directory (a team's shared folder) keeps the directory's group and
-    gives the group write access; SQLite creates ``-wal`` and ``-shm`` with the same mode.
-    """
-    directory = path.parent
-    if not directory.exists():
-        if not personal:
-            raise StorageError(_("Database folder does not exist: {path}").format(path=directory))
-        try:
-            directory.mkdir(mode=0o700, parents=True)
-            os.chmod(directory, 0o700)
-        except OSError as exc:
-            raise StorageError(
-                _("Cannot create the database folder {path}: {reason}").format(
-                    path=directory, reason=exc.strerror
-                )
-            ) from exc
-    if path.exists():
-        if not os.access(path, os.R_OK):
-            raise StorageError(_("Cannot read the database file: {path}").format(path=path))
-        return
-    dir_mode = directory.stat().st_mode
-    shared = bool(dir_mode & stat.S_IWGRP) and not personal
-    mode = 0o660 if shared else 0o600
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
-    except OSError as exc:
-        raise StorageError(
-            _("Cannot create the database file {path}: {reason}").format(
-                path=path, reason=exc.strerror
-            )
-        ) from exc
-    os.close(fd)
-    os.chmod(path, mode)
-    if shared:
-        gid = directory.stat().st_gid
-        try:
-            os.chown(path, -1, gid)
-        except PermissionError:
-            pass
-
-
 # --- the engine -----------------------------------------------------------------------
-
-
-def _install_sqlite_events(
-    engine: Engine, busy_timeout_s: float, write_retries: int, retry_pause_s: float
-) -> None:
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event below decide how transactions start.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout_s * 1000)}")
-            mode = cursor.execute("PRAGMA journal_mode").fetchone()
-            if mode and mode[0] != "memory":
-                cursor.execute("PRAGMA journal_mode=WAL")
-                cursor.execute("PRAGMA synchronous=NORMAL")
-        finally:
-            cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        if conn.get_execution_options().get("aftersales_write"):
-            _begin_immediate(conn, write_retries, retry_pause_s)
-        else:
-            conn.exec_driver_sql("BEGIN")
-
-
-def _begin_immediate(conn: Connection, retries: int, pause_s: float) -> None:
-    """Take the write lock, trying again ``retries`` times while the database is busy.
-
-    Nothing else is retried: a failed BEGIN has run no statement of the transaction.
-    """
-    for attempt in range(retries + 1):
-        try:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-            return
-        except OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-            if attempt == retries:
-                raise DatabaseBusy from exc
-        time.sleep(pause_s * 2**attempt)
 
 
 def make_engine(
@@ -196,25 +94,25 @@ def make_engine(
     ``write_retries`` times (pausing ``retry_pause_s``, doubled each time) before giving up
     with ``DatabaseBusy``.
     """
-    if url.get_backend_name() == "sqlite":
-        database = url.database or ""
-        in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
-        if not in_memory and create_file:
-            path = Path(database)
-            _prepare_sqlite_file(path, personal=path.parent == default_database_path().parent)
-        kwargs: dict[str, Any] = {
-            "connect_args": {"check_same_thread": False, "timeout": busy_timeout_s}
-        }
-        if in_memory:
-            kwargs["poolclass"] = StaticPool
-        engine = create_engine(url, **kwargs)
-        _install_sqlite_events(engine, busy_timeout_s, write_retries, retry_pause_s)
-        return engine
+    backend = url.get_backend_name()
     try:
+        if backend == "sqlite":
+            return storage_sqlite.make_engine(
+                url,
+                create_file=create_file,
+                personal_folder=default_database_path().parent,
+                busy_timeout_s=busy_timeout_s,
+                write_retries=write_retries,
+                retry_pause_s=retry_pause_s,
+            )
+        if backend == "postgresql":
+            return storage_postgres.make_engine(
+                url, busy_timeout_s=busy_timeout_s, write_retries=write_retries
+            )
         return create_engine(url, pool_pre_ping=True)
     except (NoSuchModuleError, ImportError) as exc:
         raise StorageError(
-            _("No driver installed for {backend} databases").format(backend=url.get_backend_name())
+            _("No driver installed for {backend} databases").format(backend=backend)
         ) from exc
 
 
@@ -242,7 +140,9 @@ def _ticket_version(conn: Connection) -> None:
 def _invoice_auto_post(conn: Connection) -> None:
     columns = {c["name"] for c in inspect(conn).get_columns("invoice")}
     if "auto_post" not in columns:
-        conn.execute(text("ALTER TABLE invoice ADD COLUMN auto_post BOOLEAN NOT NULL DEFAULT 0"))
+        conn.execute(
+            text("ALTER TABLE invoice ADD COLUMN auto_post BOOLEAN NOT NULL DEFAULT FALSE")
+        )
 
 
 def _list_indexes(conn: Connection) -> None:
@@ -337,18 +237,25 @@ class Cancel:
     def cancel(self) -> None:
         with self._lock:
             self.cancelled = True
-            if self._driver is not None and hasattr(self._driver, "interrupt"):
-                self._driver.interrupt()
+            if self._driver is not None:
+                _interrupt(self._driver)
 
     def _attach(self, driver: Any) -> None:
         with self._lock:
             self._driver = driver
-            if self.cancelled and hasattr(driver, "interrupt"):
-                driver.interrupt()
+            if self.cancelled:
+                _interrupt(driver)
 
     def _detach(self) -> None:
         with self._lock:
             self._driver = None
+
+
+def _interrupt(driver: Any) -> None:
+    """Stop the statement running on a driver's connection (sqlite3 or psycopg)."""
+    stop = getattr(driver, "interrupt", None) or getattr(driver, "cancel_safe", None)
+    if stop is not None:
+        stop()
 
 
 class Database:
@@ -357,6 +264,8 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._writer = engine.execution_options(aftersales_write=True)
+        self._reader = engine.execution_options(aftersales_read=True)
+        self._server = engine.dialect.name == "postgresql"
 
     @property
     def url(self) -> URL:
@@ -368,7 +277,7 @@ class Database:
 
         With ``cancel``, another thread can stop it (``ReadCancelled`` is raised here).
         """
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self._reader, expire_on_commit=False) as session:
             try:
                 if cancel is not None:
                     cancel._attach(session.connection().connection.driver_connection)
@@ -390,11 +299,58 @@ class Database:
         """One write transaction: committed when the block ends, rolled back on error.
 
         The write lock is taken before the block runs (``DatabaseBusy`` if it cannot be),
-        so a busy database never leaves a block half done.
+        so a busy database never leaves a block half done. On a server, a connection that
+        breaks is reported as ``ConnectionLost``, saying whether the write was saved.
         """
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
-            session.connection()  # BEGIN IMMEDIATE now, not at the first statement
-            yield session
+        with self._begin_write() as session:
+            try:
+                yield session
+            except DBAPIError as exc:
+                session.rollback()
+                if self._server and storage_postgres.is_disconnect(exc):
+                    raise ConnectionLost(saved=False) from exc
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+            self._commit(session)
+
+    def _begin_write(self) -> Session:
+        """A session whose write transaction has begun and holds the write lock.
+
+        A server that cannot be reached is tried again a few times first (nothing of the
+        transaction has run yet).
+        """
+        tries = storage_postgres.RECONNECT_TRIES if self._server else 1
+        for attempt in range(tries):
+            session = Session(self._writer, expire_on_commit=False)
+            try:
+                session.begin()
+                session.connection()  # the write lock now, not at the first statement
+                return session
+            except DBAPIError as exc:
+                session.close()
+                if not (self._server and storage_postgres.is_disconnect(exc)):
+                    raise
+                if attempt == tries - 1:
+                    raise ConnectionLost(saved=False) from exc
+            except BaseException:
+                session.close()
+                raise
+            time.sleep(storage_postgres.RECONNECT_PAUSE_S * 2**attempt)
+        raise AssertionError("unreachable")
+
+    def _commit(self, session: Session) -> None:
+        xid = storage_postgres.transaction_id(session.connection()) if self._server else None
+        try:
+            session.commit()
+        except DBAPIError as exc:
+            if xid is None or not storage_postgres.is_disconnect(exc):
+                raise
+            saved = storage_postgres.committed(self.engine, xid)
+            if saved:
+                return
+            raise ConnectionLost(saved) from exc
 
     @contextmanager
     def bulk_write(self, cache_mib: int = 128) -> Iterator[Session]:
@@ -455,6 +411,10 @@ def open_database(
 
 
 def _describe(exc: Exception, url: URL) -> str:
+    if url.get_backend_name() == "postgresql":
+        server = storage_postgres.describe(exc, url)
+        if server is not None:
+            return server
     where = url.render_as_string(hide_password=True)
     detail = str(getattr(exc, "orig", exc)).splitlines()[0] if str(exc) else type(exc).__name__
     if "file is not a database" in detail:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,6 +12,8 @@ import pytest
 
 from aftersales_tui.db import Database, open_database
 from aftersales_tui.services.context import Context, frozen_clock
+
+from . import pg_server
 
 if TYPE_CHECKING:
     from .accounting_builders import Shop
@@ -33,11 +36,35 @@ def ctx() -> Context:
     return Context(user_id=None, clock=frozen_clock(NOW), tz=UTC)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _postgres_template() -> Iterator[None]:
+    yield
+    if pg_server.server() is not None:
+        pg_server.drop_template()
+
+
+@contextmanager
+def _fresh_database(sqlite_url: str) -> Iterator[Database]:
+    """A new database with the desk's schema: SQLite, or PostgreSQL when the tests run there."""
+    if pg_server.on_postgres():
+        with pg_server.database() as url:
+            database = open_database(url)
+            try:
+                yield database
+            finally:
+                database.dispose()
+        return
+    database = open_database(sqlite_url)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
 @pytest.fixture
 def db() -> Iterator[Database]:
-    database = open_database("sqlite://")
-    yield database
-    database.dispose()
+    with _fresh_database("sqlite://") as database:
+        yield database
 
 
 @pytest.fixture
@@ -49,10 +76,9 @@ def demo_db(tmp_path: Path, ctx: Context) -> Iterator[Database]:
     """
     from aftersales_tui.services.demo import load_demo
 
-    database = open_database(str(tmp_path / "demo.db"))
-    load_demo(database, ctx, TODAY)
-    yield database
-    database.dispose()
+    with _fresh_database(str(tmp_path / "demo.db")) as database:
+        load_demo(database, ctx, TODAY)
+        yield database
 
 
 @pytest.fixture

@@ -7,18 +7,19 @@ every broken record at once.
 from __future__ import annotations
 
 import re
-import sqlite3
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
-from aftersales_tui.db import Database
+from aftersales_tui.copying import copy_database
+from aftersales_tui.db import Database, open_database
 from aftersales_tui.models import (
     Coupon,
     Invoice,
@@ -36,14 +37,47 @@ from aftersales_tui.models import (
     Ticket,
 )
 from aftersales_tui.services import sequences
+from aftersales_tui.services.context import Context
+from aftersales_tui.services.demo.generate import generate
+
+from . import pg_server
+from .conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def start_worker(db_path: Path, log: Path, seed: int, ops: int) -> subprocess.Popen[str]:
+@contextmanager
+def shared_database(tmp_path: Path, ctx: Context, tickets: int) -> Iterator[Database]:
+    """A database of ``tickets`` generated tickets for agents in other processes: a SQLite
+    file, or a PostgreSQL database (generated into a file, then copied there) when the
+    tests run on PostgreSQL."""
+    path = tmp_path / "shared.db"
+    db = open_database(str(path))
+    try:
+        generate(db, ctx, tickets, TODAY)
+        if not pg_server.on_postgres():
+            yield db
+            return
+        with pg_server.database(empty=True) as url:
+            server = open_database(url)
+            try:
+                copy_database(db, server)
+                yield server
+            finally:
+                server.dispose()
+    finally:
+        db.dispose()
+
+
+def url_of(db: Database) -> str:
+    """What to give another process to open ``db``."""
+    return db.url.render_as_string(hide_password=False)
+
+
+def start_worker(db_url: str, log: Path, seed: int, ops: int) -> subprocess.Popen[str]:
     """An agent in its own process (see tests/load_worker.py)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.load_worker", str(db_path), str(log)]
+        [sys.executable, "-m", "tests.load_worker", db_url, str(log)]
         + ["--seed", str(seed), "--ops", str(ops)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -52,10 +86,14 @@ def start_worker(db_path: Path, log: Path, seed: int, ops: int) -> subprocess.Po
     )
 
 
-def integrity(path: Path) -> list[str]:
-    with sqlite3.connect(path) as conn:
-        rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-        keys = conn.execute("PRAGMA foreign_key_check").fetchall()
+def integrity(db: Database) -> list[str]:
+    """SQLite's own checks of the file and its foreign keys (a server keeps both itself)."""
+    if db.engine.dialect.name != "sqlite":
+        return []
+    with db.read() as session:
+        conn = session.connection()
+        rows = [r[0] for r in conn.exec_driver_sql("PRAGMA integrity_check")]
+        keys = list(conn.exec_driver_sql("PRAGMA foreign_key_check"))
     return ([] if rows == ["ok"] else rows) + [f"foreign key: {k}" for k in keys]
 
 
@@ -295,9 +333,9 @@ def all_or_nothing(db: Database, base: Baseline) -> list[str]:
     return problems
 
 
-def invariants(db: Database, path: Path, base: Baseline) -> list[str]:
+def invariants(db: Database, base: Baseline) -> list[str]:
     return (
-        integrity(path)
+        integrity(db)
         + duplicate_numbers(db)
         + sequences_ahead(db)
         + over_refunded(db)

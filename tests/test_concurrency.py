@@ -1,4 +1,4 @@
-"""Several agents (processes) at once on one database file: nothing lost, nothing doubled.
+"""Several agents (processes) at once on one database: nothing lost, nothing doubled.
 
 Each process runs tests/load_worker.py: a mix of all five after-sales actions, new tickets
 and triage, on the same tickets, invoices and deliveries. Then every success a process
@@ -19,13 +19,19 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from aftersales_tui.db import Database, open_database
+from aftersales_tui.db import Database
 from aftersales_tui.models import Invoice, Message, Picking, Ticket
 from aftersales_tui.services.context import Context
-from aftersales_tui.services.demo.generate import generate
 
-from .conftest import TODAY
-from .load_checks import Baseline, baseline, invariants, start_worker, written_records
+from .load_checks import (
+    Baseline,
+    baseline,
+    invariants,
+    shared_database,
+    start_worker,
+    url_of,
+    written_records,
+)
 
 LONG = os.environ.get("AFTERSALES_LONG_TESTS") == "1"
 PROCESSES, OPERATIONS, TICKETS = (8, 300, 1500) if LONG else (4, 40, 300)
@@ -66,10 +72,10 @@ def _triage_counts(db: Database) -> Counter[tuple[int, str]]:
     return counts
 
 
-def _run(path: Path, tmp_path: Path) -> tuple[list[dict[str, Any]], float]:
+def _run(db_url: str, tmp_path: Path) -> tuple[list[dict[str, Any]], float]:
     started = time.monotonic()
     workers = [
-        start_worker(path, tmp_path / f"agent{n}.jsonl", seed=n, ops=OPERATIONS)
+        start_worker(db_url, tmp_path / f"agent{n}.jsonl", seed=n, ops=OPERATIONS)
         for n in range(PROCESSES)
     ]
     failures = []
@@ -135,14 +141,11 @@ def _check_links(db: Database, outcomes: list[dict[str, Any]], base: Baseline) -
 
 
 def test_agents_at_once_lose_nothing_and_break_no_rule(tmp_path: Path, ctx: Context) -> None:
-    path = tmp_path / "shared.db"
-    db = open_database(str(path))
-    try:
-        generate(db, ctx, TICKETS, TODAY)
+    with shared_database(tmp_path, ctx, TICKETS) as db:
         base = baseline(db)
         triage_before = _triage_counts(db)
 
-        outcomes, duration = _run(path, tmp_path)
+        outcomes, duration = _run(url_of(db), tmp_path)
 
         refusals = Counter(o["refused"] for o in outcomes if "refused" in o)
         unexpected = [m for m in refusals if not any(p.match(m) for p in RULE_REFUSALS)]
@@ -158,13 +161,14 @@ def test_agents_at_once_lose_nothing_and_break_no_rule(tmp_path: Path, ctx: Cont
             if o["op"] in TRIAGE_MESSAGES and "refused" not in o:
                 changed[(o["ticket"], o["op"])] += o["changed"]
         assert _triage_counts(db) - triage_before == +changed
-        assert invariants(db, path, base) == []
+        assert invariants(db, base) == []
 
         successes = Counter(o["op"] for o in outcomes if "refused" not in o)
         assert sum(successes.values()) > len(outcomes) // 2
         assert reported["refund"] and reported["return"]
         print(
-            f"\n{len(outcomes)} operations by {PROCESSES} processes in {duration:.1f} s: "
+            f"\n{db.engine.dialect.name}: {len(outcomes)} operations by {PROCESSES} processes "
+            f"in {duration:.1f} s: "
             f"{sum(successes.values())} successes {dict(successes)}, "
             f"{sum(refusals.values())} refusals"
         )
@@ -173,5 +177,3 @@ def test_agents_at_once_lose_nothing_and_break_no_rule(tmp_path: Path, ctx: Cont
             by_rule[next(p.pattern for p in RULE_REFUSALS if p.match(message))] += n
         for rule, n in by_rule.most_common():
             print(f"  {n} x {rule}")
-    finally:
-        db.dispose()

@@ -24,10 +24,15 @@ from typing import Any
 
 from aftersales_tui.db import open_database
 from aftersales_tui.services.context import Context
-from aftersales_tui.services.demo.generate import generate
 
-from .conftest import TODAY
-from .load_checks import baseline, invariants, start_worker, written_records
+from .load_checks import (
+    baseline,
+    invariants,
+    shared_database,
+    start_worker,
+    url_of,
+    written_records,
+)
 
 LONG = os.environ.get("AFTERSALES_LONG_TESTS") == "1"
 KILLS = 200 if LONG else 12
@@ -47,11 +52,9 @@ def _logged(log: Path) -> list[dict[str, Any]]:
 
 
 def test_killed_agents_leave_every_action_whole(tmp_path: Path, ctx: Context) -> None:
-    path = tmp_path / "shared.db"
-    db = open_database(str(path))
-    try:
-        generate(db, ctx, 300, TODAY)
-        base = baseline(db)
+    with shared_database(tmp_path, ctx, 300) as shared:
+        url = url_of(shared)
+        base = baseline(shared)
         rng = random.Random()
         kills = 0
         logs: list[Path] = []
@@ -60,7 +63,7 @@ def test_killed_agents_leave_every_action_whole(tmp_path: Path, ctx: Context) ->
             workers = []
             for _n in range(AT_ONCE):
                 logs.append(tmp_path / f"agent{len(logs)}.jsonl")
-                workers.append(start_worker(path, logs[-1], seed=len(logs), ops=0))
+                workers.append(start_worker(url, logs[-1], seed=len(logs), ops=0))
             for worker in workers:
                 assert worker.stdout is not None
                 line = worker.stdout.readline()
@@ -77,34 +80,34 @@ def test_killed_agents_leave_every_action_whole(tmp_path: Path, ctx: Context) ->
         duration = time.monotonic() - started
 
         # A fresh connection, as the next agent to open the desk gets.
-        db.dispose()
-        db = open_database(str(path))
-        assert invariants(db, path, base) == []
+        db = open_database(url)
+        try:
+            assert invariants(db, base) == []
 
-        outcomes = [o for log in logs for o in _logged(log)]
-        written = written_records(db, base)
-        for o in outcomes:
-            if o["op"] == "refund" and "refused" not in o:
-                for name in o["names"]:
-                    assert written["refund"][(o["ticket"], name)] == 1, o
-            elif o["op"] in ("return", "repair") and "refused" not in o:
-                assert written[str(o["op"])][(o["ticket"], o["name"])] == 1, o
-            elif o["op"] == "coupon" and "refused" not in o:
-                assert written["coupon"][(o["ticket"], o["code"])] == 1, o
-            elif o["op"] == "task" and "refused" not in o:
-                assert written["task"][(o["ticket"], o["title"])] == 1, o
+            outcomes = [o for log in logs for o in _logged(log)]
+            written = written_records(db, base)
+            for o in outcomes:
+                if o["op"] == "refund" and "refused" not in o:
+                    for name in o["names"]:
+                        assert written["refund"][(o["ticket"], name)] == 1, o
+                elif o["op"] in ("return", "repair") and "refused" not in o:
+                    assert written[str(o["op"])][(o["ticket"], o["name"])] == 1, o
+                elif o["op"] == "coupon" and "refused" not in o:
+                    assert written["coupon"][(o["ticket"], o["code"])] == 1, o
+                elif o["op"] == "task" and "refused" not in o:
+                    assert written["task"][(o["ticket"], o["title"])] == 1, o
 
-        # The desk still works after the crashes.
-        last = start_worker(path, tmp_path / "after.jsonl", seed=999, ops=3)
-        _out, err = last.communicate(timeout=120)
-        assert last.returncode == 0, err
-        assert len(_logged(tmp_path / "after.jsonl")) == 3
+            # The desk still works after the crashes.
+            last = start_worker(url, tmp_path / "after.jsonl", seed=999, ops=3)
+            _out, err = last.communicate(timeout=120)
+            assert last.returncode == 0, err
+            assert len(_logged(tmp_path / "after.jsonl")) == 3
 
-        done = {kind: sum(found.values()) for kind, found in written.items()}
-        print(
-            f"\n{kills} kills in {duration:.1f} s; {len(outcomes)} operations logged "
-            f"({Counter('refused' if 'refused' in o else 'done' for o in outcomes)}); "
-            f"records written: {done}"
-        )
-    finally:
-        db.dispose()
+            done = {kind: sum(found.values()) for kind, found in written.items()}
+            print(
+                f"\n{kills} kills in {duration:.1f} s; {len(outcomes)} operations logged "
+                f"({Counter('refused' if 'refused' in o else 'done' for o in outcomes)}); "
+                f"records written: {done}"
+            )
+        finally:
+            db.dispose()

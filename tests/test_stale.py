@@ -1,4 +1,4 @@
-"""Stale screens: two agents on one database file, each with their own connection.
+"""Stale screens: two agents on one database, each with their own connection.
 
 Agent A opens a form; agent B changes what it was computed from; A submits what their screen
 still shows. The service re-checks everything in its transaction: A is refused with a clear
@@ -8,18 +8,25 @@ breaking a rule.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from sqlmodel import col, select
+from sqlalchemy import func
+from sqlmodel import SQLModel, col, select
 
 from aftersales_tui.db import Database, open_database
-from aftersales_tui.models import Invoice, InvoiceState, MoveType, Priority, Stage, Ticket
+from aftersales_tui.models import (
+    Invoice,
+    InvoiceState,
+    MoveType,
+    Priority,
+    Sequence,
+    Stage,
+    Ticket,
+)
 from aftersales_tui.services import (
     AfterSalesError,
     Context,
@@ -35,40 +42,52 @@ from .load_worker import candidates
 
 @dataclass(frozen=True)
 class Desk:
-    """Agent A's and agent B's connections to one file."""
+    """Agent A's and agent B's connections to one database."""
 
     a: Database
     b: Database
-    path: Path
 
 
 @pytest.fixture
 def desk(demo_db: Database) -> Iterator[Desk]:
-    path = Path(demo_db.url.database or "")
-    other = open_database(str(path))
-    yield Desk(demo_db, other, path)
+    other = open_database(demo_db.url)
+    yield Desk(demo_db, other)
     other.dispose()
 
 
-def footprint(path: Path) -> dict[str, object]:
+def footprint(db: Database) -> dict[str, object]:
     """Every table's row count, every sequence and every ticket's editable state."""
-    with sqlite3.connect(path) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    with db.read() as session:
+        conn = session.connection()
         found: dict[str, object] = {
-            t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables
+            t.name: conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in SQLModel.metadata.tables.values()
         }
-        found["sequences"] = conn.execute("SELECT * FROM sequence ORDER BY code").fetchall()
-        found["tickets"] = conn.execute(
-            "SELECT id, title, stage, priority, user_id, version, updated_at FROM ticket"
-        ).fetchall()
+        found["sequences"] = [
+            tuple(r) for r in conn.execute(select(Sequence).order_by(col(Sequence.code)))
+        ]
+        found["tickets"] = [
+            tuple(r)
+            for r in conn.execute(
+                select(
+                    Ticket.id,
+                    Ticket.title,
+                    Ticket.stage,
+                    Ticket.priority,
+                    Ticket.user_id,
+                    Ticket.version,
+                    Ticket.updated_at,
+                ).order_by(col(Ticket.id))
+            )
+        ]
     return found
 
 
 @contextmanager
-def nothing_written(path: Path) -> Iterator[None]:
-    before = footprint(path)
+def nothing_written(db: Database) -> Iterator[None]:
+    before = footprint(db)
     yield
-    assert footprint(path) == before
+    assert footprint(db) == before
 
 
 def _refund_ticket(desk: Desk, ctx: Context) -> tuple[int, refunds.RefundDefaults]:
@@ -129,7 +148,7 @@ def test_a_refund_over_an_invoice_refunded_meanwhile_is_refused(desk: Desk, ctx:
     everything = tuple(i.id for i in stale.invoices)
     refunds.create_refund(desk.b, ctx, ticket_id, _ask(stale, everything))  # B refunds it all
 
-    with nothing_written(desk.path), pytest.raises(AfterSalesError) as caught:
+    with nothing_written(desk.a), pytest.raises(AfterSalesError) as caught:
         refunds.create_refund(desk.a, ctx, ticket_id, _ask(stale, everything[:1]))
     assert caught.value.field == "invoice_ids"
     assert caught.value.message == "Everything invoiced here is already refunded (drafts included)."
@@ -150,7 +169,7 @@ def test_a_stale_refund_takes_only_what_is_left_after_a_partial_one(
 
     assert len(result.credit_note_ids) == 1
     assert _credited(desk.a, invoice_id) == (total, total)  # the rest, not the whole again
-    with nothing_written(desk.path), pytest.raises(AfterSalesError) as caught:
+    with nothing_written(desk.a), pytest.raises(AfterSalesError) as caught:
         refunds.create_refund(desk.a, ctx, ticket_id, _ask(stale, (invoice_id,)))
     assert caught.value.field == "invoice_ids"
 
@@ -176,7 +195,7 @@ def test_a_return_of_a_delivery_returned_meanwhile_is_refused(desk: Desk, ctx: C
     ticket_id, stale = _return_ticket(desk, ctx)  # A opens Return
     returns.create_return(desk.b, ctx, ticket_id, _everything(stale))  # B takes everything back
 
-    with nothing_written(desk.path), pytest.raises(AfterSalesError) as caught:
+    with nothing_written(desk.a), pytest.raises(AfterSalesError) as caught:
         returns.create_return(desk.a, ctx, ticket_id, _everything(stale))
     assert caught.value.field == "picking_id"
     with desk.a.read() as session:
@@ -207,7 +226,7 @@ def test_an_edit_over_a_triage_change_by_another_agent_is_refused(desk: Desk, ct
     assert triage.set_priority(desk.b, ctx, [ticket_id], other) == 1
     mine = replace(tickets.fields_of(opened), title="Edited on a stale screen")
 
-    with nothing_written(desk.path), pytest.raises(AfterSalesError) as caught:
+    with nothing_written(desk.a), pytest.raises(AfterSalesError) as caught:
         tickets.update(desk.a, ctx, ticket_id, mine, opened.version)
     assert caught.value.message == (
         f"Ticket #{opened.number} was changed by someone else while you edited it: "

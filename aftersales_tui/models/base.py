@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Numeric
+from sqlalchemy import DateTime, Numeric, String
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 MONEY = Numeric(14, 2, asdecimal=True)
@@ -58,3 +61,22 @@ def enum_type(enum: type[Any]) -> Any:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class caseless(FunctionElement[str]):  # noqa: N801 (used like a SQL function)
+    """Text ordered and compared without regard to case, the way each backend can index it:
+    SQLite by its NOCASE collation, a server by ``lower()``."""
+
+    type = String()
+    name = "caseless"
+    inherit_cache = True
+
+
+@compiles(caseless, "sqlite")
+def _caseless_sqlite(element: caseless, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE NOCASE"
+
+
+@compiles(caseless)
+def _caseless_lower(element: caseless, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"

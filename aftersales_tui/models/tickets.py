@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, column
 from sqlmodel import Field, SQLModel
 
-from .base import UTCDateTime, enum_type
+from .base import UTCDateTime, caseless, enum_type
 from .enums import Priority, Stage
 
 
@@ -21,7 +21,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_partner_number", "partner_id", "number"),
         Index("ix_ticket_created_number", "created_at", "number"),
         Index("ix_ticket_priority_number", "priority", "number"),
-        Index("ix_ticket_title_number", text("title COLLATE NOCASE"), "number"),
+        Index("ix_ticket_title_number", caseless(column("title")), "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -16,8 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from .. import formatting as fmt
+from .. import fulltext
 from ..db import Database
-from ..fulltext import FTS_TABLE
 from ..i18n import _
 from ..models import InvoiceState, MoveType, PickingKind, PickingState
 from .tickets import MODEL as TICKET_MODEL
@@ -64,37 +64,18 @@ def _foreign_keys(conn: Connection) -> list[str]:
     ]
 
 
-_FTS_DISAGREEMENTS = (
-    (
-        f"SELECT number FROM ticket WHERE number NOT IN (SELECT rowid FROM {FTS_TABLE})",
-        _("ticket {ref} is missing from the index"),
-    ),
-    (
-        f"SELECT rowid FROM {FTS_TABLE} WHERE rowid NOT IN (SELECT number FROM ticket)",
-        _("the index holds ticket {ref}, which does not exist"),
-    ),
-    (
-        f"SELECT t.number FROM ticket t JOIN {FTS_TABLE} f ON f.rowid = t.number "
-        "WHERE f.title IS NOT t.title",
-        _("ticket {ref} has another title in the index"),
-    ),
-)
+_INDEX_MESSAGES = {
+    fulltext.MISSING: _("ticket {ref} is missing from the index"),
+    fulltext.EXTRA: _("the index holds ticket {ref}, which does not exist"),
+    fulltext.STALE: _("ticket {ref} is indexed with other text than it has"),
+}
 
 
 def _fulltext(conn: Connection) -> list[str]:
-    problems = [
-        message.format(ref=fmt.ticket_ref(number))
-        for sql, message in _FTS_DISAGREEMENTS
-        for (number,) in _rows(conn, f"{sql} ORDER BY 1")
+    return [
+        _INDEX_MESSAGES[kind].format(ref=fmt.ticket_ref(number))
+        for kind, number in fulltext.disagreements(conn) or []
     ]
-    tickets, indexed = _rows(
-        conn, f"SELECT (SELECT count(*) FROM ticket), (SELECT count(*) FROM {FTS_TABLE})"
-    )[0]
-    if not problems and tickets != indexed:
-        problems.append(
-            _("{tickets} tickets but {indexed} index rows").format(tickets=tickets, indexed=indexed)
-        )
-    return problems
 
 
 # --- business invariants --------------------------------------------------------------
@@ -266,7 +247,10 @@ def _checks(dialect: str) -> list[tuple[str, Finder | None]]:
         (_("Records made from a ticket are in its chatter"), _missing_chatter),
         (_("Every receipt has a line"), _receipts_without_lines),
         (_("Every credit note has a line"), _credit_notes_without_lines),
-        (_("Full-text index agrees with the tickets"), _fulltext if sqlite else None),
+        (
+            _("Full-text index agrees with the tickets"),
+            _fulltext if fulltext.has_index(dialect) else None,
+        ),
     ]
 
 
@@ -289,7 +273,7 @@ SHOWN = 20  # violations listed per check; the rest are counted
 def report_line(result: CheckResult) -> str:
     """``label: OK``, or the label and its violations on one line."""
     if result.skipped:
-        return _("{label}: skipped (SQLite only)").format(label=result.label)
+        return _("{label}: skipped (not on this database)").format(label=result.label)
     if result.ok:
         return _("{label}: OK").format(label=result.label)
     shown = "; ".join(result.problems[:SHOWN])

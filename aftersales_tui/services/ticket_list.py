@@ -18,7 +18,6 @@ from sqlalchemy import (
     Select,
     String,
     and_,
-    collate,
     func,
     literal,
     or_,
@@ -31,6 +30,7 @@ from sqlmodel import Session, col
 from .. import fulltext
 from ..db import Database
 from ..models import Partner, Priority, Stage, Team, Ticket, User
+from ..models.base import caseless
 from .context import Context
 
 PAGE_SIZE = 100
@@ -188,21 +188,23 @@ def _key(sort: TicketSort) -> Any:
     """The sort's own column (``None`` for number: the number alone orders the list)."""
     return {
         SortKey.NUMBER: None,
-        SortKey.TITLE: collate(col(Ticket.title), "NOCASE"),
+        SortKey.TITLE: caseless(col(Ticket.title)),
         SortKey.STAGE: col(Ticket.stage),
         SortKey.PRIORITY: col(Ticket.priority),
         SortKey.AGE: col(Ticket.created_at),
     }[sort.key]
 
 
-def _key_value(sort: TicketSort, row: TicketRow) -> Any:
-    return {
-        SortKey.NUMBER: None,
-        SortKey.TITLE: row.title,
+def _key_value(sort: TicketSort, row: TicketRow, key: Any) -> Any:
+    """``row``'s value of the sort's column, to compare that column with."""
+    if sort.key is SortKey.TITLE:
+        return caseless(literal(row.title))
+    value = {
         SortKey.STAGE: row.stage,
         SortKey.PRIORITY: row.priority,
         SortKey.AGE: row.created_at,
     }[sort.key]
+    return literal(value, key.type)
 
 
 def _ordered(
@@ -222,9 +224,7 @@ def _beyond(
     number: Any = match.number if match is not None else col(Ticket.number)
     key = _key(sort)
     left: Any = number if key is None else tuple_(key, number)
-    right: Any = (
-        row.number if key is None else tuple_(literal(_key_value(sort, row), key.type), row.number)
-    )
+    right: Any = row.number if key is None else tuple_(_key_value(sort, row, key), row.number)
     smaller = sort.descending != before
     return left < right if smaller else left > right
 
