@@ -111,9 +111,10 @@ def make_engine(
             )
         return create_engine(url, pool_pre_ping=True)
     except (NoSuchModuleError, ImportError) as exc:
-        raise StorageError(
-            _("No driver installed for {backend} databases").format(backend=backend)
-        ) from exc
+        message = _("No driver installed for {backend} databases").format(backend=backend)
+        if backend == "postgresql":
+            message += ": pip install 'aftersales-tui[postgres]'"
+        raise StorageError(message) from exc
 
 
 # --- schema version and migrations ----------------------------------------------------

@@ -1,0 +1,273 @@
+"""The desk on a PostgreSQL server: errors in one line, the write lock, lost connections.
+
+The tests that need a server run when ``AFTERSALES_TEST_PG`` names one (``.ci/run`` starts a
+throwaway cluster); the rest of the suite runs on it too with ``AFTERSALES_TEST_BACKEND``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import URL
+from sqlmodel import select
+
+from aftersales_tui.db import ConnectionLost, Database, DatabaseBusy, StorageError, open_database
+from aftersales_tui.models import Team
+
+from . import factories as f
+from . import pg_server
+
+LOST = "The connection to the database was lost: nothing was saved, try again"
+
+
+@pytest.fixture
+def server_db() -> Iterator[Database]:
+    pg_server.require_server()
+    with pg_server.database() as url:
+        database = open_database(url)
+        yield database
+        database.dispose()
+
+
+def teams(db: Database) -> list[str]:
+    with db.read() as session:
+        return list(session.exec(select(Team.name).order_by(Team.name)))
+
+
+def admin(db: Database, statement: str, **params: Any) -> Any:
+    """Run ``statement`` on a connection of its own (another agent, or the server's admin)."""
+    url = db.url
+    with psycopg.connect(
+        host=url.host, port=url.port, user=url.username, dbname=url.database, autocommit=True
+    ) as conn:
+        return conn.execute(statement, params).fetchall()  # type: ignore[call-overload]
+
+
+def backend_pid(session: Any) -> int:
+    return int(session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+# --- one clear line when the server cannot be used ---------------------------------------
+
+
+def test_an_unreachable_server_is_one_line_naming_it() -> None:
+    url = "postgresql+psycopg://desk@127.0.0.1:1/desk"
+    with pytest.raises(StorageError) as refused:
+        open_database(url)
+    message = str(refused.value)
+    assert message.startswith("Cannot reach the database server 127.0.0.1:1: ")
+    assert "\n" not in message
+
+
+def test_a_missing_database_says_how_to_create_it() -> None:
+    url = pg_server.require_server().set(database="no_such_desk")
+    with pytest.raises(StorageError) as refused:
+        open_database(url)
+    server = f"{url.host}:{url.port}"
+    assert str(refused.value) == (
+        f"The database no_such_desk does not exist on {server}: "
+        "create it first (createdb no_such_desk)"
+    )
+
+
+def test_an_unknown_login_is_refused_in_one_line_without_the_password() -> None:
+    url = pg_server.require_server().set(username="nobody_here", password="s3cret")
+    with pytest.raises(StorageError) as refused:
+        open_database(url.set(database="postgres"))
+    message = str(refused.value)
+    assert message.startswith(
+        f"The database server {url.host}:{url.port} refused the login of nobody_here: "
+    )
+    assert "s3cret" not in message
+    assert "\n" not in message
+
+
+def test_without_the_driver_the_message_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_psycopg(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "psycopg" or name.startswith("psycopg."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_psycopg)
+    with pytest.raises(StorageError) as refused:
+        open_database("postgresql+psycopg://desk@127.0.0.1:1/desk")
+    assert str(refused.value) == (
+        "No driver installed for postgresql databases: pip install 'aftersales-tui[postgres]'"
+    )
+
+
+# --- schema and migrations -------------------------------------------------------------
+
+
+def test_a_new_database_gets_the_schema_once_and_opens_again_unchanged(
+    server_db: Database,
+) -> None:
+    from aftersales_tui.db import SCHEMA_VERSION
+
+    again = open_database(server_db.url)
+    again.dispose()
+    assert admin(server_db, "SELECT version FROM schema_info") == [(SCHEMA_VERSION,)]
+
+
+def test_two_hosts_creating_the_schema_at_once_both_open_it() -> None:
+    with pg_server.database(empty=True) as url:
+        errors: list[BaseException] = []
+
+        def open_it() -> None:
+            try:
+                open_database(url).dispose()
+            except BaseException as exc:  # noqa: BLE001 (reported below)
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_it) for _ in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+
+
+# --- the write lock ---------------------------------------------------------------------
+
+
+def test_writers_queue_for_the_write_lock_and_a_long_wait_is_the_busy_message(
+    server_db: Database,
+) -> None:
+    impatient = open_database(server_db.url, busy_timeout_s=0.1, write_retries=1)
+    try:
+        with server_db.write() as session:
+            session.add(Team(name="Held"))
+            session.flush()
+            with pytest.raises(DatabaseBusy, match=r"^The database is busy"):
+                with impatient.write() as other:
+                    other.add(Team(name="Refused"))
+        assert teams(server_db) == ["Held"]
+        with impatient.write() as other:
+            other.add(Team(name="Later"))
+        assert teams(server_db) == ["Held", "Later"]
+    finally:
+        impatient.dispose()
+
+
+def test_reads_do_not_wait_for_a_writer(server_db: Database) -> None:
+    f.team(server_db, "Before")
+    with server_db.write() as session:
+        session.add(Team(name="Uncommitted"))
+        session.flush()
+        assert teams(server_db) == ["Before"]
+
+
+# --- lost connections -------------------------------------------------------------------
+
+
+def test_a_connection_killed_while_idle_is_replaced_unnoticed(server_db: Database) -> None:
+    f.team(server_db, "First")
+    with server_db.read() as session:
+        pid = backend_pid(session)
+    admin(server_db, "SELECT pg_terminate_backend(%(pid)s)", pid=pid)
+    f.team(server_db, "Second")
+    assert teams(server_db) == ["First", "Second"]
+
+
+def test_a_connection_lost_during_a_write_reports_nothing_saved(server_db: Database) -> None:
+    with pytest.raises(ConnectionLost) as lost:
+        with server_db.write() as session:
+            session.add(Team(name="Lost"))
+            session.flush()
+            admin(server_db, "SELECT pg_terminate_backend(%(pid)s)", pid=backend_pid(session))
+            session.add(Team(name="Also lost"))
+            session.flush()
+    assert str(lost.value) == LOST
+    assert lost.value.saved is False
+    assert teams(server_db) == []
+    f.team(server_db, "Next")  # the desk goes on with a new connection
+    assert teams(server_db) == ["Next"]
+
+
+@pytest.fixture
+def cut_commit(server_db: Database, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The next COMMIT's answer never arrives: the connection breaks just after it was sent
+    (``committed``) or just before (``aborted``), as the list given says."""
+    plan: list[str] = []
+    dialect = server_db.engine.dialect
+    real_commit = dialect.do_commit
+
+    def do_commit(dbapi_connection: Any) -> None:
+        if not plan:
+            real_commit(dbapi_connection)
+            return
+        if plan.pop(0) == "committed":
+            real_commit(dbapi_connection)
+        dbapi_connection.dbapi_connection.close()  # an unfinished transaction is rolled back
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(dialect, "do_commit", do_commit)
+    yield plan
+
+
+def test_a_commit_whose_answer_is_lost_but_which_committed_counts_once(
+    server_db: Database, cut_commit: list[str]
+) -> None:
+    cut_commit.append("committed")
+    with server_db.write() as session:
+        session.add(Team(name="Saved once"))
+    assert teams(server_db) == ["Saved once"]
+
+
+def test_a_commit_cut_off_before_it_arrived_reports_nothing_saved(
+    server_db: Database, cut_commit: list[str]
+) -> None:
+    cut_commit.append("aborted")
+    with pytest.raises(ConnectionLost, match=f"^{LOST}$"):
+        with server_db.write() as session:
+            session.add(Team(name="Never saved"))
+    assert teams(server_db) == []
+
+
+def test_a_server_that_is_down_when_a_write_begins_is_tried_again_then_reported(
+    server_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aftersales_tui.storage_postgres as backend
+
+    monkeypatch.setattr(backend, "RECONNECT_PAUSE_S", 0.01)
+    attempts: list[int] = []
+
+    def refuse(*_args: Any, **_kwargs: Any) -> None:
+        attempts.append(1)
+        raise psycopg.OperationalError("connection refused")
+
+    server_db.engine.dispose()
+    event.listen(server_db.engine, "do_connect", refuse)
+    with pytest.raises(ConnectionLost, match=f"^{LOST}$"):
+        with server_db.write() as session:
+            session.add(Team(name="Never saved"))
+    assert len(attempts) == backend.RECONNECT_TRIES
+    event.remove(server_db.engine, "do_connect", refuse)
+    assert teams(server_db) == []
+
+
+def test_the_server_answers_whether_a_transaction_committed(server_db: Database) -> None:
+    from aftersales_tui.storage_postgres import committed, transaction_id
+
+    with server_db.write() as session:
+        session.add(Team(name="Known"))
+        xid = transaction_id(session.connection())
+    assert xid is not None
+    assert committed(server_db.engine, xid) is True
+
+
+def test_the_url_of_a_server_database_hides_its_password() -> None:
+    url = URL.create("postgresql+psycopg", "desk", "s3cret", "db.example", 5432, "desk")
+    from aftersales_tui.db import _describe
+
+    message = _describe(Exception("boom"), url)
+    assert "s3cret" not in message
