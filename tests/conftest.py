@@ -36,6 +36,47 @@ def ctx() -> Context:
     return Context(user_id=None, clock=frozen_clock(NOW), tz=UTC)
 
 
+# The tests that run on PostgreSQL too (AFTERSALES_TEST_BACKEND=postgresql): every service
+# rule, the demo, concurrent and killed agents, stale screens, hostile input, copying. The
+# screens' tests stay on SQLite: they read through the same services.
+BOTH_BACKENDS = {
+    "test_concurrency",
+    "test_copy",
+    "test_coupons",
+    "test_crashes",
+    "test_credit_notes",
+    "test_demo",
+    "test_field_service",
+    "test_hostile_input",
+    "test_hostile_money",
+    "test_linked",
+    "test_mail",
+    "test_postgres",
+    "test_refunds",
+    "test_repairs",
+    "test_returns",
+    "test_stale",
+    "test_teams",
+    "test_ticket_search",
+    "test_tickets",
+    "test_triage",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not pg_server.on_postgres():
+        return
+    kept = [i for i in items if _short(getattr(i, "module", None)) in BOTH_BACKENDS]
+    deselected = [i for i in items if _short(getattr(i, "module", None)) not in BOTH_BACKENDS]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
+
+
+def _short(module: object) -> str:
+    return str(getattr(module, "__name__", "")).rsplit(".", 1)[-1]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _postgres_template() -> Iterator[None]:
     yield
@@ -44,7 +85,7 @@ def _postgres_template() -> Iterator[None]:
 
 
 @contextmanager
-def _fresh_database(sqlite_url: str) -> Iterator[Database]:
+def fresh_database(sqlite_url: str) -> Iterator[Database]:
     """A new database with the desk's schema: SQLite, or PostgreSQL when the tests run there."""
     if pg_server.on_postgres():
         with pg_server.database() as url:
@@ -63,7 +104,7 @@ def _fresh_database(sqlite_url: str) -> Iterator[Database]:
 
 @pytest.fixture
 def db() -> Iterator[Database]:
-    with _fresh_database("sqlite://") as database:
+    with fresh_database("sqlite://") as database:
         yield database
 
 
@@ -76,7 +117,7 @@ def demo_db(tmp_path: Path, ctx: Context) -> Iterator[Database]:
     """
     from aftersales_tui.services.demo import load_demo
 
-    with _fresh_database(str(tmp_path / "demo.db")) as database:
+    with fresh_database(str(tmp_path / "demo.db")) as database:
         load_demo(database, ctx, TODAY)
         yield database
 

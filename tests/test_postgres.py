@@ -18,9 +18,12 @@ from sqlmodel import select
 
 from aftersales_tui.db import ConnectionLost, Database, DatabaseBusy, StorageError, open_database
 from aftersales_tui.models import Team
+from aftersales_tui.services import Context, check, ticket_list
+from aftersales_tui.services.demo import load_demo
 
 from . import factories as f
 from . import pg_server
+from .conftest import TODAY
 
 LOST = "The connection to the database was lost: nothing was saved, try again"
 
@@ -45,7 +48,8 @@ def admin(db: Database, statement: str, **params: Any) -> Any:
     with psycopg.connect(
         host=url.host, port=url.port, user=url.username, dbname=url.database, autocommit=True
     ) as conn:
-        return conn.execute(statement, params).fetchall()  # type: ignore[call-overload]
+        cursor = conn.execute(statement, params)  # type: ignore[call-overload]
+        return cursor.fetchall() if cursor.description else None
 
 
 def backend_pid(session: Any) -> int:
@@ -271,3 +275,79 @@ def test_the_url_of_a_server_database_hides_its_password() -> None:
 
     message = _describe(Exception("boom"), url)
     assert "s3cret" not in message
+
+
+# --- `aftersales check` on a server ------------------------------------------------------
+
+
+@pytest.fixture
+def server_demo(server_db: Database, ctx: Context) -> Database:
+    load_demo(server_db, ctx, TODAY)
+    return server_db
+
+
+def problems(db: Database) -> dict[str, tuple[str, ...]]:
+    return {r.label: r.problems for r in check.run(db) if not r.ok}
+
+
+def test_the_demo_on_a_server_passes_every_check_it_has(server_demo: Database) -> None:
+    results = check.run(server_demo)
+    assert [r.label for r in results if r.skipped] == ["Database file integrity", "Foreign keys"]
+    assert problems(server_demo) == {}
+
+
+def test_an_over_refunded_invoice_on_a_server(server_demo: Database) -> None:
+    admin(server_demo, "UPDATE invoice SET amount_total = 1800 WHERE name = 'RINV/2026/00002'")
+    assert problems(server_demo) == {
+        "No invoice refunded beyond its total": (
+            "INV/2026/00034: credit notes total 1,800.00 of 1,716.00",
+        )
+    }
+
+
+def test_the_full_text_index_of_a_server_is_checked_against_the_tickets(
+    server_demo: Database,
+) -> None:
+    admin(server_demo, "DELETE FROM ticket_search WHERE number = 1038")
+    admin(server_demo, "UPDATE ticket_search SET doc = to_tsvector('x') WHERE number = 1040")
+    admin(server_demo, "INSERT INTO ticket_search VALUES (99999, to_tsvector('ghost'))")
+    assert problems(server_demo) == {
+        "Full-text index agrees with the tickets": (
+            "ticket #1038 is missing from the index",
+            "the index holds ticket #99999, which does not exist",
+            "ticket #1040 is indexed with other text than it has",
+        )
+    }
+
+
+def test_the_index_follows_a_ticket_and_its_customer_on_a_server(
+    server_demo: Database, ctx: Context
+) -> None:
+    flt = ticket_list.TicketFilter
+    sort = ticket_list.TicketSort()
+
+    def found(text: str) -> list[int]:
+        with server_demo.read() as session:
+            return [r.number for r in ticket_list.fetch_page(session, ctx, flt(text=text), sort)]
+
+    admin(server_demo, "UPDATE ticket SET title = 'Zanzibar lamp' WHERE number = 1038")
+    assert found("zanz") == [1038]
+    (partner,) = admin(server_demo, "SELECT partner_id FROM ticket WHERE number = 1038")[0]
+    admin(server_demo, "UPDATE partner SET name = 'Quokka Ltd' WHERE id = %(id)s", id=partner)
+    assert 1038 in found("quokka zanzibar")
+    admin(
+        server_demo,
+        "DELETE FROM message WHERE res_id IN (SELECT id FROM ticket WHERE number = 1038)",
+    )
+    assert problems(server_demo) == {}
+
+
+def test_the_desk_on_an_unreachable_server_exits_with_one_line() -> None:
+    from .test_cli import run
+
+    result = run("--db", "postgresql+psycopg://desk:s3cret@127.0.0.1:1/desk")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("aftersales: Cannot reach the database server 127.0.0.1:1: ")
+    assert result.stderr.count("\n") == 1
+    assert "s3cret" not in result.stderr

@@ -17,6 +17,7 @@ from aftersales_tui.services import ticket_list as tl
 
 from . import factories as f
 from .bulk_builders import many_tickets
+from .conftest import fresh_database
 
 COUNT = 20_000
 F = tl.TicketFilter
@@ -206,7 +207,6 @@ def test_a_cancelled_read_stops_its_query(tmp_path: Path) -> None:
 
     from aftersales_tui.db import Cancel, ReadCancelled
 
-    database = open_database(str(tmp_path / "cancel.db"))
     cancel = Cancel()
     outcome: list[str] = []
 
@@ -221,14 +221,12 @@ def test_a_cancelled_read_stops_its_query(tmp_path: Path) -> None:
         except ReadCancelled:
             outcome.append("cancelled")
 
-    worker = threading.Thread(target=endless)
-    worker.start()
-    time.sleep(0.2)
-    cancel.cancel()
-    worker.join(timeout=10)
-    try:
+    with fresh_database(str(tmp_path / "cancel.db")) as database:
+        worker = threading.Thread(target=endless)
+        worker.start()
+        time.sleep(0.2)
+        cancel.cancel()
+        worker.join(timeout=10)
         assert outcome == ["cancelled"]
         with database.read() as s:  # the connection is fine for the next read
             assert s.execute(text("SELECT 1")).scalar_one() == 1
-    finally:
-        database.dispose()
