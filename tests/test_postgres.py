@@ -140,6 +140,38 @@ def test_two_hosts_creating_the_schema_at_once_both_open_it() -> None:
         assert errors == []
 
 
+def test_an_older_schema_on_a_server_is_upgraded_in_place(server_db: Database) -> None:
+    from aftersales_tui.db import SCHEMA_VERSION
+
+    f.team(server_db, "Kept")
+    server_db.dispose()
+    for statement in (  # the schema as version 1 left it
+        "ALTER TABLE ticket DROP COLUMN version",
+        "ALTER TABLE invoice DROP COLUMN auto_post",
+        "DROP INDEX ix_ticket_title_number",
+        "DROP TABLE ticket_search",
+        "UPDATE schema_info SET version = 1",
+    ):
+        admin(server_db, statement)
+    upgraded = open_database(server_db.url)
+    upgraded.dispose()
+    assert admin(server_db, "SELECT version FROM schema_info") == [(SCHEMA_VERSION,)]
+    columns = admin(
+        server_db,
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE (table_name, column_name) IN (('ticket', 'version'), ('invoice', 'auto_post')) "
+        "ORDER BY 1",
+    )
+    assert columns == [("invoice", "auto_post"), ("ticket", "version")]
+    indexes = admin(server_db, "SELECT indexdef FROM pg_indexes WHERE tablename = 'ticket'")
+    title_index = (
+        "ix_ticket_title_number ON public.ticket USING btree (lower((title)::text), number)"
+    )
+    assert (f"CREATE INDEX {title_index}",) in indexes
+    assert admin(server_db, "SELECT count(*) FROM ticket_search") == [(0,)]
+    assert teams(server_db) == ["Kept"]
+
+
 # --- the write lock ---------------------------------------------------------------------
 
 
