@@ -1,8 +1,10 @@
 """Storage: where the database is, how it is opened, sessions, schema version, migrations.
 
-Everything specific to a database backend lives here. SQLite runs in WAL mode with
-foreign keys on; write transactions start with ``BEGIN IMMEDIATE`` so that concurrent
-agents queue for the write lock instead of failing half-way through a transaction.
+Everything specific to a database backend lives in the storage layer: this module, and
+beside it ``storage_sqlite`` (a file in WAL mode, write transactions that start with
+``BEGIN IMMEDIATE``) and ``storage_postgres`` (a server: one advisory write lock, lost
+connections). On both, concurrent agents queue for the write lock instead of failing
+half-way through a transaction.
 """
 
 from __future__ import annotations

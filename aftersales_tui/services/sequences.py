@@ -13,8 +13,9 @@ from ..models import Sequence
 def next_number(session: Session, code: str, start: int | Callable[[], int] = 1) -> int:
     """Take the next number of sequence ``code`` inside the caller's write transaction.
 
-    The write transaction holds the database's write lock (SQLite ``BEGIN IMMEDIATE``),
-    so two agents can never take the same number. ``start`` (or what it computes, only
+    The write transaction holds the database's write lock (SQLite's ``BEGIN IMMEDIATE``,
+    the server's advisory lock), and the UPDATE locks the sequence's row as well, so two
+    agents can never take the same number. ``start`` (or what it computes, only
     when the sequence does not exist yet) is the first number handed out.
     """
     result = session.execute(
