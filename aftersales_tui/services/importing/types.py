@@ -1,0 +1,321 @@
+"""The record types an import file can hold: their columns, which are required, what they
+refer to. The README's tables are this one, written out.
+
+Every type has an ``ext_ref`` column (required): the record's reference in the other system.
+Importing a record whose ``ext_ref`` is known updates that record; otherwise it is created.
+A column that refers to another record holds that record's ``ext_ref``. The order of
+``TYPES`` is the order records are written in: every type comes after those it refers to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import SQLModel
+
+from ...models import (
+    CouponProgram,
+    Invoice,
+    InvoiceLine,
+    InvoiceState,
+    Journal,
+    JournalType,
+    Location,
+    LocationUsage,
+    Lot,
+    MoveType,
+    OrderState,
+    Partner,
+    PaymentState,
+    Picking,
+    PickingKind,
+    PickingLine,
+    PickingState,
+    Priority,
+    Product,
+    ProductType,
+    ProgramType,
+    Project,
+    SalesOrder,
+    SalesOrderLine,
+    Stage,
+    Team,
+    Ticket,
+    Tracking,
+    User,
+    WorksheetTemplate,
+)
+from . import values as v
+from .values import Reader
+
+EXT_REF_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file. ``attr`` is the record's attribute it fills (``None``: not
+    stored on the record itself); ``ref`` the type whose ``ext_ref`` it holds."""
+
+    name: str
+    read: Reader = field(default_factory=v.text)
+    required: bool = False
+    attr: str | None = ""
+    ref: str | None = None
+    many: bool = False  # several references separated by ";" (a JSON list)
+    default: Any = None
+    example: str = ""
+
+    @property
+    def target(self) -> str | None:
+        return self.name if self.attr == "" else self.attr
+
+
+def ref(name: str, to: str, attr: str, required: bool = False, example: str = "") -> Column:
+    return Column(name, required=required, attr=attr, ref=to, example=example)
+
+
+def flag(name: str, default: bool = False, example: str = "true") -> Column:
+    return Column(name, v.boolean, default=default, example=example)
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str
+    model: type[SQLModel]
+    columns: tuple[Column, ...]
+    # file columns whose values no two records may share (checked before writing)
+    unique: tuple[tuple[str, ...], ...] = ()
+    fixed: Mapping[str, Any] = field(default_factory=dict)  # always set on the record
+    stamped: tuple[str, ...] = ()  # set to the import's time on creation when not given
+    named: str | None = None  # attribute holding a document name that sequences continue
+    title: str = ""
+
+    @property
+    def all_columns(self) -> tuple[Column, ...]:
+        return (ext_ref_column(self.name), *self.columns)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.all_columns if c.name == name), None)
+
+
+def ext_ref_column(type_name: str) -> Column:
+    prefix = "".join(part[0] for part in type_name.split("_")).upper()
+    return Column("ext_ref", v.text(EXT_REF_LENGTH), required=True, example=f"{prefix}-0001")
+
+
+def _t(n: int) -> Reader:
+    return v.text(n)
+
+
+TYPES: tuple[RecordType, ...] = (
+    RecordType(
+        "users", User,
+        (
+            Column("login", _t(64), required=True, example="mia"),
+            Column("name", _t(200), required=True, example="Mia Jensen"),
+            Column("email", _t(200), attr=None, example="mia@example.com"),
+        ),
+        unique=(("login",),), title="Agents",
+    ),
+    RecordType(
+        "worksheet_templates", WorksheetTemplate,
+        (Column("name", _t(120), required=True, example="Device Checklist"),),
+        unique=(("name",),), title="Worksheet templates",
+    ),
+    RecordType(
+        "projects", Project,
+        (
+            Column("name", _t(120), required=True, example="Field Service"),
+            flag("allow_worksheets"),
+            ref("worksheet_template", "worksheet_templates", "worksheet_template_id",
+                example="WT-0001"),
+        ),
+        unique=(("name",),), fixed={"is_fsm": True}, title="Field-service projects",
+    ),
+    RecordType(
+        "teams", Team,
+        (
+            Column("name", _t(120), required=True, example="Customer Care"),
+            flag("use_refunds"), flag("use_coupons"), flag("use_returns"),
+            flag("use_repairs"), flag("use_field_service"),
+            ref("fsm_project", "projects", "fsm_project_id", example="P-0001"),
+        ),
+        unique=(("name",),), title="Teams",
+    ),
+    RecordType(
+        "customers", Partner,
+        (
+            Column("name", _t(200), required=True, example="Azure Interior"),
+            Column("email", _t(200), example="info@azure.example.com"),
+            Column("phone", _t(64), example="+32 2 555 01 01"),
+            ref("company", "customers", "company_id", example="C-0001"),
+        ),
+        title="Customers and their contacts",
+    ),
+    RecordType(
+        "products", Product,
+        (
+            Column("name", _t(200), required=True, example="Espresso Machine"),
+            Column("default_code", _t(64), example="ESP-100"),
+            Column("list_price", v.positive, default=v.Decimal(0), example="499.00"),
+            Column("product_type", v.choice(ProductType), default=ProductType.GOODS,
+                   example="goods"),
+            Column("tracking", v.choice(Tracking), default=Tracking.NONE, example="serial"),
+        ),
+        unique=(("default_code",),), title="Products",
+    ),
+    RecordType(
+        "lots", Lot,
+        (
+            Column("name", _t(64), required=True, example="SN-0001"),
+            ref("product", "products", "product_id", required=True, example="PR-0001"),
+        ),
+        unique=(("product", "name"),), title="Lots and serial numbers",
+    ),
+    RecordType(
+        "journals", Journal,
+        (
+            Column("name", _t(120), required=True, example="Customer Invoices"),
+            Column("code", _t(16), required=True, example="INV"),
+            Column("journal_type", v.choice(JournalType), required=True, example="sale"),
+            Column("refund_code", _t(16), default="", example="RINV"),
+        ),
+        unique=(("code",),), title="Journals",
+    ),
+    RecordType(
+        "locations", Location,
+        (
+            Column("name", _t(120), required=True, example="WH/Stock"),
+            Column("usage", v.choice(LocationUsage), required=True, example="internal"),
+            flag("is_return_location"),
+            flag("is_default_return"),
+        ),
+        unique=(("name",),), title="Locations",
+    ),
+    RecordType(
+        "coupon_programs", CouponProgram,
+        (
+            Column("name", _t(200), required=True, example="10% on the next order"),
+            Column("program_type", v.choice(ProgramType), required=True, example="coupons"),
+            Column("reward", _t(500), default="", example="10% discount"),
+            Column("code", _t(64), example="WELCOME10"),
+            flag("active", default=True),
+        ),
+        unique=(("code",),), title="Coupon programs",
+    ),
+    RecordType(
+        "sales_orders", SalesOrder,
+        (
+            Column("name", _t(64), required=True, example="S00042"),
+            ref("customer", "customers", "partner_id", required=True, example="C-0001"),
+            Column("date_order", v.day, required=True, example="2026-10-02"),
+            Column("state", v.choice(OrderState), default=OrderState.CONFIRMED, example="sale"),
+        ),
+        unique=(("name",),), named="name", title="Sales orders",
+    ),
+    RecordType(
+        "sales_order_lines", SalesOrderLine,
+        (
+            ref("order", "sales_orders", "order_id", required=True, example="SO-0001"),
+            ref("product", "products", "product_id", required=True, example="PR-0001"),
+            Column("quantity", v.number, required=True, example="2"),
+            Column("price_unit", v.positive, default=v.Decimal(0), example="499.00"),
+        ),
+        title="Sales order lines",
+    ),
+    RecordType(
+        "deliveries", Picking,
+        (
+            Column("name", _t(64), required=True, example="WH/OUT/00042"),
+            ref("customer", "customers", "partner_id", required=True, example="C-0001"),
+            ref("sales_order", "sales_orders", "sale_order_id", example="SO-0001"),
+            Column("state", v.choice(PickingState), default=PickingState.DONE, example="done"),
+            Column("origin", _t(200), default="", example="S00042"),
+            ref("from", "locations", "location_id", required=True, example="L-0001"),
+            ref("to", "locations", "location_dest_id", required=True, example="L-0002"),
+            Column("created", v.moment, attr="created_at", example="2026-10-03T09:30:00Z"),
+            Column("done", v.moment, attr="date_done", example="2026-10-04T15:00:00Z"),
+        ),
+        unique=(("name",),), fixed={"kind": PickingKind.OUTGOING}, stamped=("created_at",),
+        named="name", title="Deliveries",
+    ),
+    RecordType(
+        "delivery_lines", PickingLine,
+        (
+            ref("delivery", "deliveries", "picking_id", required=True, example="D-0001"),
+            ref("product", "products", "product_id", required=True, example="PR-0001"),
+            ref("lot", "lots", "lot_id", example="L-0001"),
+            Column("quantity", v.positive, required=True, example="1"),
+        ),
+        title="Delivery lines",
+    ),
+    RecordType(
+        "invoices", Invoice,
+        (
+            Column("name", _t(64), required=True, example="INV/2026/00042"),
+            ref("customer", "customers", "partner_id", required=True, example="C-0001"),
+            ref("journal", "journals", "journal_id", required=True, example="J-0001"),
+            ref("sales_order", "sales_orders", "sale_order_id", example="SO-0001"),
+            Column("invoice_date", v.day, example="2026-10-04"),
+            Column("state", v.choice(InvoiceState), default=InvoiceState.POSTED,
+                   example="posted"),
+            Column("payment_state", v.choice(PaymentState), default=PaymentState.NOT_PAID,
+                   example="paid"),
+            Column("reference", _t(500), attr="ref", default="", example="PO 7781"),
+        ),
+        unique=(("name",),), fixed={"move_type": MoveType.INVOICE}, stamped=("created_at",),
+        named="name", title="Invoices",
+    ),
+    RecordType(
+        "invoice_lines", InvoiceLine,
+        (
+            ref("invoice", "invoices", "invoice_id", required=True, example="I-0001"),
+            ref("product", "products", "product_id", example="PR-0001"),
+            ref("lot", "lots", "lot_id", example="L-0001"),
+            Column("label", _t(500), default="", example="Espresso Machine"),
+            Column("quantity", v.number, required=True, example="1"),
+            Column("price_unit", v.number, required=True, example="499.00"),
+        ),
+        title="Invoice lines",
+    ),
+    RecordType(
+        "tickets", Ticket,
+        (
+            Column("title", _t(500), required=True, example="Machine leaks water"),
+            ref("team", "teams", "team_id", required=True, example="T-0001"),
+            Column("number", v.integer, example="1042"),
+            Column("description", v.text(), default="", example="Since Monday..."),
+            ref("customer", "customers", "partner_id", example="C-0001"),
+            ref("product", "products", "product_id", example="PR-0001"),
+            ref("lot", "lots", "lot_id", example="L-0001"),
+            ref("sales_order", "sales_orders", "sale_order_id", example="SO-0001"),
+            Column("stage", v.choice(Stage), default=Stage.NEW, example="in_progress"),
+            Column("priority", v.choice(Priority), default=Priority.LOW, example="2"),
+            ref("assignee", "users", "user_id", example="U-0001"),
+            Column("followers", attr=None, ref="customers", many=True,
+                   example="C-0002;C-0003"),
+            Column("created", v.moment, attr="created_at", example="2026-11-20T08:15:00Z"),
+            Column("updated", v.moment, attr="updated_at", example="2026-11-21T16:40:00Z"),
+        ),
+        unique=(("number",),), stamped=("created_at", "updated_at"), title="Tickets",
+    ),
+)  # fmt: skip
+
+BY_NAME: dict[str, RecordType] = {t.name: t for t in TYPES}
+
+
+def recognise(stem: str, columns: tuple[str, ...]) -> RecordType | None:
+    """The type of a file: by its name (``customers.csv``), else by its columns (the only
+    type that has every column of the file and whose required columns are all there)."""
+    if stem in BY_NAME:
+        return BY_NAME[stem]
+    present = set(columns)
+    fits = [
+        t
+        for t in TYPES
+        if present <= {c.name for c in t.all_columns}
+        and {c.name for c in t.all_columns if c.required} <= present
+    ]
+    return fits[0] if len(fits) == 1 else None
