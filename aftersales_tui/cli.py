@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
             "lines, the full-text index. Exit code 0 when all is well, 1 otherwise."
         ),
     )
+    from .cli_io import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -117,6 +120,7 @@ def _demo_path() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from .cli_io import run_export, run_import
     from .db import StorageError, open_database
     from .services import AfterSalesError
     from .settings import SettingsError, load_settings
@@ -132,6 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _post_due(db)
         if args.command == "check":
             return _check(db)
+        if args.command in ("import", "export"):
+            run = run_import if args.command == "import" else run_export
+            code = run(db, args)
+            db.dispose()
+            return code
         if args.command == "generate":
             _generate(db, args.tickets, args.seed, sys.stdout)
             db.dispose()
@@ -197,40 +206,15 @@ def _prepare(db: Database, args: argparse.Namespace, settings: Settings) -> Desk
 
 def _generate(db: Database, tickets: int, seed: int, out: TextIO) -> None:
     """Generate the tickets with a progress bar on stderr, then say how fast on ``out``."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
+    from .cli_progress import progress_bar
     from .services import Context
     from .services.demo.generate import generate
 
     ctx = Context()
     title = _("Generating {n} tickets").format(n=f"{tickets:,}")
-    columns = (BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    bar = Progress(TextColumn(title), *columns, console=Console(stderr=True), transient=True)
-    task = bar.add_task(title, total=None)
-
-    shown = False
-
-    def progress(done: int, total: int) -> None:
-        nonlocal shown
-        if not shown:  # from the first call: nothing shows when the database is refused
-            bar.start()
-            shown = True
-        bar.update(task, completed=done, total=total)
-
     started = time.perf_counter()
-    try:
+    with progress_bar(title) as progress:
         stats = generate(db, ctx, tickets, ctx.today(), seed=seed, progress=progress)
-    finally:
-        if shown:
-            bar.stop()
     seconds = time.perf_counter() - started
     print(
         _("Tickets generated: {tickets} ({rows} rows) in {seconds} s, {rate} rows/s").format(
