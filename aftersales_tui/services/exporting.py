@@ -186,7 +186,7 @@ class _Names:
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             query = select(table.c.id, table.c[link.label], ref).where(table.c.id.in_(chunk))
-            for id_, label, ext_ref in self.session.execute(query).tuples():
+            for id_, label, ext_ref in self.session.execute(query):
                 found[id_] = (label, ext_ref if "ext_ref" in table.c else None)
         return found
 

@@ -57,24 +57,13 @@ def message(source: str, line: int, template: str, name: str, value: str = "") -
 
 
 def header_problems(rtype: RecordType, source: SourceFile) -> list[str]:
-    """Unknown columns, and required columns missing from a CSV header."""
+    """Unknown columns (a required column left out is a problem of each new record)."""
     known = {c.name for c in rtype.all_columns}
     problems = []
     for name in source.columns:
         if name not in known:
             line = source.header_line or _first_line_with(source.records, name)
             problems.append(message(source.name, line, _("unknown column '{field}'"), name))
-    if source.header_line is not None:
-        for column in rtype.all_columns:
-            if column.required and column.name not in source.columns:
-                problems.append(
-                    message(
-                        source.name,
-                        source.header_line,
-                        _("required column '{field}' is missing"),
-                        column.name,
-                    )
-                )
     return problems
 
 
@@ -96,9 +85,11 @@ def check_record(
     def problem(template: str, name: str, value: str = "") -> None:
         problems.append(message(source.name, record.line, template, name, value))
 
+    known = ext_ref in state.stored.get(rtype.name, {})
     for column in rtype.all_columns:
         if column.name not in header:
-            if column.required:
+            # a known record keeps what a file leaves out; a new one needs its required columns
+            if column.required and not known:
                 problem(_("{field} is required"), column.name)
             continue
         raw = record.values.get(column.name, "")

@@ -149,7 +149,7 @@ def _state(session: Session, files: list[tuple[RecordType, SourceFile]]) -> RunS
         for names, attrs in unique_targets(rtype).items():
             query = select(table.c.id, *(table.c[a] for a in attrs))
             unique[(rtype.name, names)] = {
-                tuple(values): id_ for id_, *values in session.execute(query).tuples()
+                tuple(values): id_ for id_, *values in session.execute(query)
             }
     for rtype, source in files:
         pending.setdefault(rtype.name, set()).update(

@@ -29,7 +29,7 @@ DEFAULT_STAGES = (("New", False), ("Planned", False), ("In Progress", False), ("
 def stored_refs(session: Session, rtype: RecordType) -> dict[str, int]:
     table = table_of(rtype.model)
     query = select(table.c.ext_ref, table.c.id).where(table.c.ext_ref.is_not(None))
-    return {ref: id_ for ref, id_ in session.execute(query).tuples()}
+    return {ref: id_ for ref, id_ in session.execute(query)}
 
 
 def _chunks(items: list[Any]) -> Iterable[list[Any]]:
@@ -66,6 +66,11 @@ class Writer:
         if before is not None:
             before(self, new, old)
         base = _defaults(rtype) | dict(rtype.fixed) | dict.fromkeys(rtype.stamped, self.now)
+        base |= {
+            c.target: c.default
+            for c in rtype.columns
+            if c.ref is None and c.target and c.default is not None
+        }
         inserts = [base | self._fields(rtype, row) | {"ext_ref": row.ext_ref} for row in new]
         for chunk in _chunks(inserts):
             self.conn.execute(insert(table), chunk)
@@ -138,7 +143,7 @@ def _users_before(writer: Writer, new: list[Row], old: list[Row]) -> None:
     owners: dict[int, int] = {}
     for chunk in _chunks(ids):
         query = select(users.c.id, users.c.partner_id).where(users.c.id.in_(chunk))
-        owners.update(writer.session.execute(query).tuples().all())
+        owners.update(writer.session.execute(query).all())
     changes = []
     for row in old:
         fields: dict[str, Any] = {}
@@ -193,7 +198,7 @@ def _tickets_after(writer: Writer, rows: list[Row]) -> None:
     present: set[tuple[int, int]] = set()
     for chunk in _chunks(ticket_ids):
         query = select(table.c.ticket_id, table.c.partner_id).where(table.c.ticket_id.in_(chunk))
-        present.update(writer.session.execute(query).tuples())
+        present.update(writer.session.execute(query))
     missing = [{"ticket_id": t, "partner_id": p} for t, p in sorted(wanted - present)]
     for chunk in _chunks(missing):
         writer.conn.execute(insert(table), chunk)
