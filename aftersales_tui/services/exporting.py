@@ -223,7 +223,7 @@ def read_documents(
     query = select(model).where(*document.where).order_by(model.id)
     if since is not None:
         query = query.where(_changed_since(model, since))
-    records = list(session.exec(query).all())  # type: ignore[call-overload]
+    records = list(session.execute(query).scalars())
     names = _Names(session)
     rows = _rows(names, records, document.fields)
     lines: list[list[dict[str, Any]]] = [[] for _r in records]
@@ -234,11 +234,13 @@ def read_documents(
         ids = sorted(position)
         for start in range(0, len(ids), CHUNK):
             parent = getattr(line_model, spec.parent)
-            found = session.exec(  # type: ignore[call-overload]
-                select(line_model)
-                .where(parent.in_(ids[start : start + CHUNK]))
-                .order_by(line_model.id)
-            ).all()
+            found = list(
+                session.execute(
+                    select(line_model)
+                    .where(parent.in_(ids[start : start + CHUNK]))
+                    .order_by(line_model.id)
+                ).scalars()
+            )
             for record, row in zip(found, _rows(names, found, spec.fields), strict=True):
                 owner = position[getattr(record, spec.parent)]
                 lines[owner].append(row)
