@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .db import Database
 
 EXIT_PROBLEMS = 1  # the files have problems (what had none may have been written)
+SHOWN_PROBLEMS = 100  # a file wrong from top to bottom does not flood the terminal
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -94,8 +95,11 @@ def run_import(db: Database, args: argparse.Namespace) -> int:
     )
     with progress_bar(_("Importing")) as progress:
         report = import_files(db, Context(), args.files, options, progress)
-    for problem in report.problems:
+    for problem in report.problems[:SHOWN_PROBLEMS]:
         print(problem, file=sys.stderr)
+    if len(report.problems) > SHOWN_PROBLEMS:
+        more = len(report.problems) - SHOWN_PROBLEMS
+        print(_("... and {n} more problems").format(n=f"{more:,}"), file=sys.stderr)
     header = (_("type"), _("created"), _("updated"), _("skipped"))
     print(f"{header[0]:<20} {header[1]:>9} {header[2]:>9} {header[3]:>9}")
     for name, counts in report.counts.items():

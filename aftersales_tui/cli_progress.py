@@ -20,8 +20,12 @@ def progress_bar(title: str) -> Iterator[Callable[[int, int], None]]:
         TimeRemainingColumn,
     )
 
+    console = Console(stderr=True)
+    if not console.is_terminal:  # a log file or a pipe gets the summary only
+        yield lambda done, total: None
+        return
     columns = (BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    bar = Progress(TextColumn(title), *columns, console=Console(stderr=True), transient=True)
+    bar = Progress(TextColumn(title), *columns, console=console, transient=True)
     task = bar.add_task(title, total=None)
     shown = False
 
