@@ -28,15 +28,21 @@ class BadValue(ValueError):
         self.template = template
 
 
-def text(max_length: int | None = None) -> Reader:
-    def read(raw: str) -> str:
-        if max_length is not None and len(raw) > max_length:
+class Text:
+    """Text of at most ``max_length`` characters (any length when ``None``)."""
+
+    def __init__(self, max_length: int | None = None) -> None:
+        self.max_length = max_length
+
+    def __call__(self, raw: str) -> str:
+        if self.max_length is not None and len(raw) > self.max_length:
             raise BadValue(
-                _("{field} is longer than {n} characters").replace("{n}", str(max_length))
+                _("{field} is longer than {n} characters").replace("{n}", str(self.max_length))
             )
         return raw
 
-    return read
+
+text = Text
 
 
 def number(raw: str) -> Decimal:
@@ -97,17 +103,21 @@ def boolean(raw: str) -> bool:
     raise BadValue(_("{field} '{value}' is not true or false"))
 
 
-def choice(enum: type[StrEnum]) -> Reader:
-    members = {member.value: member for member in enum}
+class Choice:
+    """One of the values of an enumeration."""
 
-    def read(raw: str) -> StrEnum:
+    def __init__(self, enum: type[StrEnum]) -> None:
+        self.members = {member.value: member for member in enum}
+
+    def __call__(self, raw: str) -> StrEnum:
         try:
-            return members[raw]
+            return self.members[raw]
         except KeyError:
             raise BadValue(
                 _("{field} '{value}' is not one of: {choices}").replace(
-                    "{choices}", ", ".join(members)
+                    "{choices}", ", ".join(self.members)
                 )
             ) from None
 
-    return read
+
+choice = Choice
