@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ...i18n import _
@@ -76,9 +77,9 @@ def check_record(
 ) -> tuple[Row | None, list[str]]:
     """The row to write, or the problems of this record."""
     problems: list[str] = []
-    header = frozenset(c for c in source.columns if rtype.column(c) is not None)
-    if source.header_line is None:  # JSON: each record has its own fields
-        header = frozenset(c for c in record.values if rtype.column(c) is not None)
+    # CSV: the file's header; JSON: each record has its own fields
+    names = source.columns if source.header_line is not None else tuple(record.values)
+    header = _header(rtype, names)
     ext_ref = record.values.get("ext_ref", "")
     row = Row(source.name, record.line, ext_ref, header)
 
@@ -115,6 +116,11 @@ def check_record(
     if ext_ref and not problems:
         _check_once(rtype, row, state, problem)
     return (None if problems else row), problems
+
+
+@lru_cache(maxsize=64)
+def _header(rtype: RecordType, names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(name for name in names if rtype.column(name) is not None)
 
 
 def _store(row: Row, column: Column, value: Any) -> None:

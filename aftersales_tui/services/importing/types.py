@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlmodel import SQLModel
@@ -80,7 +81,7 @@ def flag(name: str, default: bool = False, example: str = "true") -> Column:
     return Column(name, v.boolean, default=default, example=example)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each type is one object (hashed by identity)
 class RecordType:
     name: str
     model: type[SQLModel]
@@ -93,13 +94,17 @@ class RecordType:
     title: str = ""
     example: str = ""  # an ext_ref of this type (the samples')
 
-    @property
+    @cached_property
     def all_columns(self) -> tuple[Column, ...]:
         ext_ref = Column("ext_ref", v.text(EXT_REF_LENGTH), required=True, example=self.example)
         return (ext_ref, *self.columns)
 
+    @cached_property
+    def _by_name(self) -> dict[str, Column]:
+        return {c.name: c for c in self.all_columns}
+
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.all_columns if c.name == name), None)
+        return self._by_name.get(name)
 
 
 def _t(n: int) -> Reader:
