@@ -260,7 +260,7 @@ def _list_indexes(conn: Connection) -> None:
         conn.execute(text(f"DROP INDEX IF EXISTS {old}"))
     existing = {i["name"] for i in inspect(conn).get_indexes("ticket")}
     for index in Ticket.__table__.indexes:  # type: ignore[attr-defined]
-        if index.name not in existing:
+        if index.name not in existing and "ext_ref" not in index.columns:  # (migration 5's)
             index.create(conn)
     fulltext.create(conn)
 
