@@ -237,3 +237,28 @@ def test_the_type_told_by_the_columns_or_given(db: Database, ctx: Context, tmp_p
     assert counts(run(db, ctx, other, type_name="worksheet_templates")) == {
         "worksheet_templates": (1, 0, 0)
     }
+
+
+def test_a_lot_of_another_product(db: Database, ctx: Context, tmp_path: Path) -> None:
+    import_samples(db, ctx)
+    lines = csv_file(
+        tmp_path,
+        "delivery_lines.csv",
+        ["ext_ref", "delivery", "product", "lot", "quantity"],
+        ["DL-9", "D-001", "PR-001", "LOT-101", "1"],  # a grinder's lot
+    )
+    assert problems_of(db, ctx, lines) == [
+        "delivery_lines.csv line 2: lot 'LOT-101' is not a lot of product 'PR-001'"
+    ]
+    lots = csv_file(
+        tmp_path, "lots.csv", ["ext_ref", "name", "product"], ["LOT-9", "G-9", "PR-002"]
+    )
+    tickets = csv_file(
+        tmp_path,
+        "tickets.csv",
+        ["ext_ref", "title", "team", "product", "lot"],
+        ["TK-9", "Noise", "T-001", "PR-001", "LOT-9"],  # a lot of this run, of the grinder
+    )
+    assert run(db, ctx, tickets, lots).problems == [
+        "tickets.csv line 2: lot 'LOT-9' is not a lot of product 'PR-001'"
+    ]

@@ -40,6 +40,8 @@ class RunState:
     accepted: dict[str, set[str]]  # type -> ext_refs checked and to be written
     pending: dict[str, set[str]]  # type -> ext_refs of every record of the run (self refs)
     unique_stored: dict[tuple[str, tuple[str, ...]], dict[Key, int]]
+    # lot ext_ref -> its product's ext_ref (None: a product without one)
+    lot_products: dict[str, str | None] = field(default_factory=dict)
     seen: dict[str, dict[str, tuple[str, int]]] = field(default_factory=dict)
     unique_seen: dict[tuple[str, tuple[str, ...]], dict[Key, str]] = field(default_factory=dict)
 
@@ -114,8 +116,27 @@ def check_record(
         except BadValue as bad:
             problem(bad.template, column.name, raw)
     if ext_ref and not problems:
+        _check_lot(rtype, row, state, problem)
+    if ext_ref and not problems:
         _check_once(rtype, row, state, problem)
+    if not problems and rtype.name == "lots":
+        state.lot_products[ext_ref] = row.refs.get("product")
     return (None if problems else row), problems
+
+
+def _check_lot(rtype: RecordType, row: Row, state: RunState, problem: Any) -> None:
+    """A lot/serial named with a product must be one of that product's."""
+    lot, product = row.refs.get("lot"), row.refs.get("product")
+    if rtype.name == "lots" or not lot or not product:
+        return
+    if lot in state.lot_products and state.lot_products[lot] != product:
+        problem(
+            _("{field} '{value}' is not a lot of product '{product}'").replace(
+                "{product}", product
+            ),
+            "lot",
+            lot,
+        )
 
 
 @lru_cache(maxsize=64)

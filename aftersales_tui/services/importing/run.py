@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from ...db import Database
 from ...i18n import _
+from ...models import Lot, Product
 from ..context import Context
 from ..demo.bulk import table_of
 from .checks import Row, RunState, check_record, header_problems, unique_targets
@@ -155,7 +156,18 @@ def _state(session: Session, files: list[tuple[RecordType, SourceFile]]) -> RunS
         pending.setdefault(rtype.name, set()).update(
             r.values["ext_ref"] for r in source.records if r.values.get("ext_ref")
         )
-    return RunState(stored=stored, accepted={}, pending=pending, unique_stored=unique)
+    lots, products = table_of(Lot), table_of(Product)
+    query = select(lots.c.ext_ref, products.c.ext_ref).join(
+        products, products.c.id == lots.c.product_id
+    )
+    lot_products = dict(session.execute(query.where(lots.c.ext_ref.is_not(None))).all())
+    return RunState(
+        stored=stored,
+        accepted={},
+        pending=pending,
+        unique_stored=unique,
+        lot_products=lot_products,
+    )
 
 
 def _check_file(
