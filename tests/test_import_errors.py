@@ -179,6 +179,14 @@ def test_an_ext_ref_twice_and_a_unique_value_taken(
     ]
 
 
+def test_more_values_than_columns(db: Database, ctx: Context, tmp_path: Path) -> None:
+    path = tmp_path / "customers.csv"
+    path.write_text('ext_ref,name\nC-1,"Lee,\nand Co"\nC-2,Ann,x,y\n', encoding="utf-8")
+    assert problems_of(db, ctx, path) == [
+        "customers.csv line 4: 2 more values than the header has columns"
+    ]
+
+
 def test_columns_unknown_or_missing(db: Database, ctx: Context, tmp_path: Path) -> None:
     unknown = csv_file(tmp_path, "customers.csv", ["ext_ref", "name", "fax"], ["C-1", "A", "1"])
     assert problems_of(db, ctx, unknown) == ["customers.csv line 1: unknown column 'fax'"]

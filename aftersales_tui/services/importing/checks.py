@@ -88,6 +88,12 @@ def check_record(
     def problem(template: str, name: str, value: str = "") -> None:
         problems.append(message(source.name, record.line, template, name, value))
 
+    if record.extra_cells:
+        problems.append(
+            _("{file} line {line}: {n} more values than the header has columns").format(
+                file=source.name, line=record.line, n=record.extra_cells
+            )
+        )
     known = ext_ref in state.stored.get(rtype.name, {})
     for column in rtype.all_columns:
         if column.name not in header:

@@ -4,6 +4,7 @@ objects), each record with the line it starts on, every value as text."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -25,6 +26,7 @@ class ImportFileError(AfterSalesError):
 class Record:
     line: int
     values: dict[str, str]
+    extra_cells: int = 0  # CSV: values beyond the header's columns
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ def read_file(path: Path) -> SourceFile:
 
 
 def _read_csv(path: Path, text: str) -> SourceFile:
-    reader = csv.reader(text.splitlines(keepends=True))
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         if not header:
@@ -68,8 +70,10 @@ def _read_csv(path: Path, text: str) -> SourceFile:
         start = reader.line_num + 1
         for cells in reader:
             if any(c.strip() for c in cells):
+                extra = max(0, len(cells) - len(columns))
                 cells += [""] * (len(columns) - len(cells))
-                records.append(Record(start, {c: cells[i].strip() for i, c in enumerate(columns)}))
+                values = {c: cells[i].strip() for i, c in enumerate(columns)}
+                records.append(Record(start, values, extra))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFileError(
