@@ -6,8 +6,7 @@ import argparse
 import getpass
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
@@ -108,6 +107,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     copy.add_argument("--from", dest="source", required=True, metavar="PATH|URL")
     copy.add_argument("--to", dest="target", required=True, metavar="PATH|URL")
+    from .cli_io import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -129,6 +131,7 @@ def _demo_path() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from .cli_io import run_export, run_import
     from .db import StorageError, open_database
     from .services import AfterSalesError
     from .settings import SettingsError, load_settings
@@ -146,6 +149,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _post_due(db)
         if args.command == "check":
             return _check(db)
+        if args.command in ("import", "export"):
+            run = run_import if args.command == "import" else run_export
+            code = run(db, args)
+            db.dispose()
+            return code
         if args.command == "generate":
             _generate(db, args.tickets, args.seed, sys.stdout)
             db.dispose()
@@ -209,40 +217,8 @@ def _prepare(db: Database, args: argparse.Namespace, settings: Settings) -> Desk
     return Desk(db=db, ctx=ctx.as_user(agent.id), agent_name=agent.name, settings=settings)
 
 
-@contextmanager
-def _progress_bar(title: str) -> Iterator[Callable[[int, int], None]]:
-    """A progress bar on stderr, shown from the first call of the function it gives (so
-    that nothing shows when the work is refused before it starts)."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    columns = (BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn())
-    bar = Progress(TextColumn(title), *columns, console=Console(stderr=True), transient=True)
-    task = bar.add_task(title, total=None)
-    shown = False
-
-    def progress(done: int, total: int) -> None:
-        nonlocal shown
-        if not shown:
-            bar.start()
-            shown = True
-        bar.update(task, completed=done, total=total)
-
-    try:
-        yield progress
-    finally:
-        if shown:
-            bar.stop()
-
-
 def _copy(source: str, target: str) -> int:
+    from .cli_progress import progress_bar
     from .copying import copy_database
     from .db import open_database
 
@@ -251,7 +227,7 @@ def _copy(source: str, target: str) -> int:
     try:
         destination = open_database(target)
         try:
-            with _progress_bar(_("Copying")) as progress:
+            with progress_bar(_("Copying")) as progress:
                 stats = copy_database(origin, destination, progress)
         finally:
             destination.dispose()
@@ -269,13 +245,14 @@ def _copy(source: str, target: str) -> int:
 
 def _generate(db: Database, tickets: int, seed: int, out: TextIO) -> None:
     """Generate the tickets with a progress bar on stderr, then say how fast on ``out``."""
+    from .cli_progress import progress_bar
     from .services import Context
     from .services.demo.generate import generate
 
     ctx = Context()
     title = _("Generating {n} tickets").format(n=f"{tickets:,}")
     started = time.perf_counter()
-    with _progress_bar(title) as progress:
+    with progress_bar(title) as progress:
         stats = generate(db, ctx, tickets, ctx.today(), seed=seed, progress=progress)
     seconds = time.perf_counter() - started
     print(

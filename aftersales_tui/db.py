@@ -163,9 +163,40 @@ def _list_indexes(conn: Connection) -> None:
         conn.execute(text(f"DROP INDEX IF EXISTS {old}"))
     existing = {i["name"] for i in inspect(conn).get_indexes("ticket")}
     for index in Ticket.__table__.indexes:  # type: ignore[attr-defined]
-        if index.name not in existing:
+        if index.name not in existing and "ext_ref" not in index.columns:  # (migration 5's)
             index.create(conn)
     fulltext.create(conn)
+
+
+# Tables that gained an external reference (imports) and, for after-sales documents, a
+# "changed at" stamp (incremental exports) in version 5.
+_EXT_REF_TABLES = (
+    "partner", "user", "team", "product", "lot", "salesorder", "salesorderline", "location",
+    "picking", "pickingline", "journal", "invoice", "invoiceline", "couponprogram", "coupon",
+    "worksheettemplate", "project", "task", "ticket", "repairorder",
+)  # fmt: skip
+_UPDATED_AT_TABLES = ("invoice", "coupon", "picking", "repairorder", "task")
+
+
+def _external_references(conn: Connection) -> None:
+    """``ext_ref`` (unique where set) on imported and exported records, ``updated_at`` on
+    after-sales documents."""
+    from sqlalchemy.schema import CreateColumn
+
+    quote = conn.dialect.identifier_preparer.quote
+    for name, table in SQLModel.metadata.tables.items():
+        wanted = [c for c in ("ext_ref", "updated_at") if c in table.c]
+        if name not in _EXT_REF_TABLES + _UPDATED_AT_TABLES or not wanted:
+            continue
+        present = {c["name"] for c in inspect(conn).get_columns(name)}
+        for column_name in wanted:
+            if column_name not in present:
+                column = CreateColumn(table.c[column_name]).compile(dialect=conn.dialect)
+                conn.execute(text(f"ALTER TABLE {quote(name)} ADD COLUMN {column}"))
+        existing = {i["name"] for i in inspect(conn).get_indexes(name)}
+        for index in table.indexes:
+            if index.name not in existing and "ext_ref" in index.columns:
+                index.create(conn)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -173,6 +204,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "ticket edit version (conflict detection)", _ticket_version),
     Migration(3, "scheduled credit notes (invoice.auto_post)", _invoice_auto_post),
     Migration(4, "ticket list indexes by number, full-text index", _list_indexes),
+    Migration(5, "external references, changed-at of after-sales documents", _external_references),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

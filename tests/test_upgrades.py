@@ -1,6 +1,6 @@
 """Databases made by earlier versions of the program open with today's, nothing lost.
 
-The files in tests/schema_fixtures/ were built at schema versions 1, 2 and 3 by
+The files in tests/schema_fixtures/ were built at schema versions 1 to 4 by
 tests/schema_fixtures/make.py; each test opens a copy of one.
 """
 
@@ -86,6 +86,13 @@ def ticket_indexes(path: Path) -> set[str]:
     return names
 
 
+def columns(path: Path, table: str) -> set[str]:
+    with sqlite3.connect(path) as raw:
+        names = {row[1] for row in raw.execute(f'PRAGMA table_info("{table}")')}
+    raw.close()
+    return names
+
+
 @pytest.fixture(params=OLD_VERSIONS, ids=lambda v: f"v{v}")
 def old_copy(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[int, Path]:
     version: int = request.param
@@ -95,7 +102,7 @@ def old_copy(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[int, Path]
 
 
 def test_there_is_a_file_for_every_earlier_version() -> None:
-    assert OLD_VERSIONS == [1, 2, 3]
+    assert OLD_VERSIONS == [1, 2, 3, 4]
     for version in OLD_VERSIONS:
         with sqlite3.connect(FIXTURES / f"v{version}.db") as raw:
             assert raw.execute("SELECT version FROM schema_info").fetchall() == [(version,)]
@@ -106,7 +113,8 @@ def test_an_old_file_is_upgraded_with_every_row_kept(old_copy: tuple[int, Path])
     version, path = old_copy
     before = table_counts(path)
     assert {t: before[t] for t in ROW_COUNTS} == ROW_COUNTS
-    assert "ix_ticket_stage_id" in ticket_indexes(path)
+    assert ("ix_ticket_stage_id" in ticket_indexes(path)) == (version < 4)
+    assert "ext_ref" not in columns(path, "partner")
 
     database = open_database(str(path))
     try:
@@ -162,7 +170,14 @@ def test_an_old_file_is_upgraded_with_every_row_kept(old_copy: tuple[int, Path])
     assert table_counts(path) == before  # no row lost, none added
     indexes = ticket_indexes(path)
     assert "ix_ticket_stage_id" not in indexes
-    assert {"ix_ticket_stage_number", "ix_ticket_title_number"} <= indexes
+    assert {"ix_ticket_stage_number", "ix_ticket_title_number", "ix_ticket_ext_ref"} <= indexes
+    assert {"ext_ref", "updated_at"} <= columns(path, "repairorder")
+    with sqlite3.connect(path) as raw:  # the external references are unique where set
+        unique = raw.execute(
+            "SELECT \"unique\" FROM pragma_index_list('partner') WHERE name = 'ix_partner_ext_ref'"
+        ).fetchall()
+    raw.close()
+    assert unique == [(1,)]
 
 
 def test_the_full_text_filter_finds_a_ticket_of_an_old_file(

@@ -13,6 +13,7 @@ from .enums import InvoiceState, JournalType, MoveType, PaymentState
 
 class Journal(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(max_length=120)
     code: str = Field(unique=True, max_length=16)
     journal_type: JournalType = Field(sa_type=enum_type(JournalType))
@@ -23,6 +24,7 @@ class Invoice(SQLModel, table=True):
     """A customer invoice or a credit note (move_type tells which)."""
 
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str | None = Field(default=None, unique=True, max_length=64)
     move_type: MoveType = Field(sa_type=enum_type(MoveType))
     partner_id: int = Field(foreign_key="partner.id", index=True)
@@ -40,10 +42,12 @@ class Invoice(SQLModel, table=True):
     auto_post: bool = False
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class InvoiceLine(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     invoice_id: int = Field(foreign_key="invoice.id", index=True, ondelete="CASCADE")
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     lot_id: int | None = Field(default=None, foreign_key="lot.id")

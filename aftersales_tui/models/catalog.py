@@ -13,6 +13,7 @@ from .enums import ProductType, Tracking
 
 class Product(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(index=True, max_length=200)
     default_code: str | None = Field(default=None, unique=True, max_length=64)
     list_price: Decimal = Field(default_factory=zero, sa_type=MONEY)
@@ -24,5 +25,6 @@ class Lot(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("product_id", "name"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(max_length=64)
     product_id: int = Field(foreign_key="product.id", index=True)

@@ -12,6 +12,7 @@ from .enums import CouponState, ProgramType
 
 class CouponProgram(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(max_length=200)
     program_type: ProgramType = Field(sa_type=enum_type(ProgramType))
     reward: str = Field(default="", max_length=500)
@@ -21,6 +22,7 @@ class CouponProgram(SQLModel, table=True):
 
 class Coupon(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     code: str = Field(unique=True, max_length=64)
     program_id: int = Field(foreign_key="couponprogram.id", index=True)
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
@@ -28,3 +30,4 @@ class Coupon(SQLModel, table=True):
     state: CouponState = Field(default=CouponState.VALID, sa_type=enum_type(CouponState))
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -11,11 +11,13 @@ from .base import UTCDateTime
 
 class WorksheetTemplate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(unique=True, max_length=120)
 
 
 class Project(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(unique=True, max_length=120)
     is_fsm: bool = True
     allow_worksheets: bool = False
@@ -32,6 +34,7 @@ class TaskStage(SQLModel, table=True):
 
 class Task(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     title: str = Field(max_length=500)
     description: str = ""
     project_id: int = Field(foreign_key="project.id", index=True)
@@ -42,3 +45,4 @@ class Task(SQLModel, table=True):
     planned_date: date | None = None
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -9,6 +9,7 @@ class Partner(SQLModel, table=True):
     """A customer or contact; agents have one too, so they can follow tickets."""
 
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(index=True, max_length=200)
     email: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=64)
@@ -19,6 +20,7 @@ class User(SQLModel, table=True):
     """A support agent."""
 
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     login: str = Field(unique=True, max_length=64)
     name: str = Field(max_length=200)
     partner_id: int = Field(foreign_key="partner.id")
@@ -28,6 +30,7 @@ class Team(SQLModel, table=True):
     """A helpdesk team and its After-Sales switches."""
 
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(unique=True, max_length=120)
     use_refunds: bool = False
     use_coupons: bool = False

@@ -18,6 +18,7 @@ class RepairTag(SQLModel, table=True):
 
 class RepairOrder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(unique=True, max_length=64)
     description: str = Field(default="", max_length=500)
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
@@ -34,6 +35,7 @@ class RepairOrder(SQLModel, table=True):
     internal_notes: str = ""
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class RepairLine(SQLModel, table=True):

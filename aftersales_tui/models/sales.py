@@ -13,6 +13,7 @@ from .enums import OrderState
 
 class SalesOrder(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(unique=True, max_length=64)
     partner_id: int = Field(foreign_key="partner.id", index=True)
     date_order: date
@@ -24,6 +25,7 @@ class SalesOrder(SQLModel, table=True):
 
 class SalesOrderLine(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     order_id: int = Field(foreign_key="salesorder.id", index=True, ondelete="CASCADE")
     product_id: int = Field(foreign_key="product.id", index=True)
     quantity: Decimal = Field(sa_type=QUANTITY)

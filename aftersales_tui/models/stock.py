@@ -13,6 +13,7 @@ from .enums import LocationUsage, PickingKind, PickingState
 
 class Location(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(unique=True, max_length=120)
     usage: LocationUsage = Field(sa_type=enum_type(LocationUsage))
     is_return_location: bool = False
@@ -21,6 +22,7 @@ class Location(SQLModel, table=True):
 
 class Picking(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     name: str = Field(unique=True, max_length=64)
     kind: PickingKind = Field(sa_type=enum_type(PickingKind))
     state: PickingState = Field(default=PickingState.DRAFT, sa_type=enum_type(PickingState))
@@ -33,10 +35,12 @@ class Picking(SQLModel, table=True):
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
     date_done: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class PickingLine(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     picking_id: int = Field(foreign_key="picking.id", index=True, ondelete="CASCADE")
     product_id: int = Field(foreign_key="product.id", index=True)
     lot_id: int | None = Field(default=None, foreign_key="lot.id")

@@ -25,6 +25,7 @@ class Ticket(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
     number: int = Field(unique=True)
     title: str = Field(max_length=500)
     description: str = ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -58,6 +59,7 @@ class HomeScreen(DeskScreen):
         Binding("S", "filter_stage", _("Filter by stage"), id="filter-stage", show=False),
         Binding("o", "sort", _("Sort"), id="sort", show=False),
         Binding("x", "clear_filters", _("Clear filters and marks"), id="clear", show=False),
+        Binding("e", "export_list", _("Export the list as CSV"), id="export-list", show=False),
         Binding("t", "team_settings", _("Teams"), id="teams"),
         Binding("O", "outbox", _("Outbox"), id="outbox", show=False),
         Binding("ctrl+r", "refresh", _("Refresh"), id="refresh", show=False),
@@ -337,6 +339,21 @@ class HomeScreen(DeskScreen):
 
     def action_refresh(self) -> None:
         self.refresh_list()
+
+    def action_export_list(self) -> None:
+        self.notify(_("Exporting the list..."))
+        self._export_list(self.table.ticket_filter, self.table.ticket_sort)
+
+    @work(thread=True, exclusive=True, group="export-list", exit_on_error=False)
+    def _export_list(self, flt: tl.TicketFilter, sort: tl.TicketSort) -> None:
+        from ..services.ticket_csv import write_ticket_list
+
+        written = write_ticket_list(self.desk.db, self.desk.ctx, flt, sort, Path.cwd())
+        self.app.call_from_thread(
+            self.notify,
+            _("{n} tickets written to {path}").format(n=f"{written.rows:,}", path=written.path),
+            timeout=10,
+        )
 
     def action_quit(self) -> None:
         self.app.exit()

@@ -274,6 +274,7 @@ def save(db: Database, ctx: Context, credit_id: int, edit: CreditNoteEdit) -> Cr
         if invoice is not None:
             ledger.check_within(session, invoice, total, credit.id)
         credit.amount_total = total
+        credit.updated_at = ctx.now()
         session.flush()
         if edit.post:
             post_and_log(session, ctx, credit)
@@ -306,6 +307,7 @@ def cancel(db: Database, ctx: Context, credit_id: int) -> None:
         credit = _draft(session, credit_id, _("{name} is {state}: only a draft can be cancelled"))
         credit.state = InvoiceState.CANCELLED
         credit.auto_post = False
+        credit.updated_at = ctx.now()
         if credit.ticket_id is not None:
             chatter.post(
                 session,

@@ -391,7 +391,9 @@ def assignees(db: Database) -> list[Choice]:
 
 
 def _log(session: Session, ctx: Context, task: Task, text: str) -> None:
-    """Say what changed on the task in its ticket's chatter."""
+    """Say what changed on the task in its ticket's chatter (every change of a task is
+    said here: it stamps the task's changed-at too)."""
+    task.updated_at = ctx.now()
     if task.ticket_id is None:
         return
     ticket = session.get(Ticket, task.ticket_id)

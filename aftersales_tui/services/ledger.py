@@ -275,6 +275,7 @@ def post_credit_note(session: Session, ctx: Context, credit: Invoice) -> None:
         check_within(session, invoice, credit.amount_total, credit.id)
     credit.state = InvoiceState.POSTED
     credit.auto_post = False
+    credit.updated_at = ctx.now()
     if invoice is None or invoice.payment_state == PaymentState.PAID:
         return
     session.flush()

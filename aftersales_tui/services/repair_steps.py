@@ -135,7 +135,9 @@ def stored_parts(session: Session, repair: RepairOrder) -> list[Part]:
 
 
 def log(session: Session, ctx: Context, repair: RepairOrder, text: str) -> None:
-    """A line on the repair's ticket, which counts as a change of the ticket."""
+    """A line on the repair's ticket, which counts as a change of the ticket (and of the
+    repair: every change of a repair is logged here)."""
+    repair.updated_at = ctx.now()
     if repair.ticket_id is None:
         return
     chatter.post(session, ctx, tickets.MODEL, repair.ticket_id, text)

@@ -334,7 +334,7 @@ def validate(db: Database, ctx: Context, return_id: int) -> ReturnView:
                 )
             )
         receipt.state = PickingState.DONE
-        receipt.date_done = ctx.now()
+        receipt.date_done = receipt.updated_at = ctx.now()
         if receipt.ticket_id is not None:
             chatter.post(
                 session,

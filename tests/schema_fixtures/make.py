@@ -1,17 +1,20 @@
-"""Build the small database files at each earlier schema version (``v1.db``, ``v2.db``, ``v3.db``).
+"""Build the small database files at each earlier schema version (``v1.db`` ... ``v4.db``).
 
 tests/test_upgrades.py opens a copy of each with today's program and checks that it is
 upgraded with every row kept. The files are committed; run this script only to build them
-again (for instance after adding a migration: add the new previous version here):
+again (for instance after adding a migration: add the new previous version here), all of them
+or the versions named:
 
-    .venv/bin/python tests/schema_fixtures/make.py
+    .venv/bin/python tests/schema_fixtures/make.py [VERSION...]
 
 Each version's schema is the current one minus what the later migrations add (see
 ``aftersales_tui.db.MIGRATIONS``):
 
-- version 3: no full-text index (``ticket_fts`` and its triggers), and the ticket list
-  indexes of before migration 4 (``ix_ticket_stage_id`` on ``(stage, id)``, ...) instead of
-  today's ``(..., number)`` ones;
+- version 4: no ``ext_ref`` columns (nor their unique indexes) and no ``updated_at`` on the
+  after-sales documents;
+- version 3: version 4 without the full-text index (``ticket_fts`` and its triggers), and
+  the ticket list indexes of before migration 4 (``ix_ticket_stage_id`` on ``(stage, id)``,
+  ...) instead of today's ``(..., number)`` ones;
 - version 2: version 3 without ``invoice.auto_post``;
 - version 1: version 2 without ``ticket.version``.
 
@@ -35,6 +38,7 @@ from sqlmodel import Session, SQLModel
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
+from aftersales_tui import fulltext  # noqa: E402
 from aftersales_tui.models import (  # noqa: E402
     Coupon,
     CouponProgram,
@@ -78,7 +82,7 @@ from aftersales_tui.models import (  # noqa: E402
     User,
 )
 
-VERSIONS = (1, 2, 3)
+VERSIONS = (1, 2, 3, 4)
 PAGE_SIZE = 512
 
 # The ticket list indexes before migration 4 (then on the id, today on the number).
@@ -416,10 +420,22 @@ def build(path: Path, version: int) -> None:
     engine.dispose()
 
     raw = sqlite3.connect(path, isolation_level=None)
-    for index in Ticket.__table__.indexes:  # type: ignore[attr-defined]
-        raw.execute(f"DROP INDEX {index.name}")  # migration 4 made these
-    for name, columns in OLD_TICKET_INDEXES.items():
-        raw.execute(f"CREATE INDEX {name} ON ticket ({', '.join(columns)})")
+    for table in SQLModel.metadata.tables.values():  # migration 5 added these
+        for index in table.indexes:
+            if "ext_ref" in index.columns:
+                raw.execute(f"DROP INDEX {index.name}")
+        for column in ("ext_ref", "updated_at"):
+            if column in table.c and not (table.name == "ticket" and column == "updated_at"):
+                raw.execute(f'ALTER TABLE "{table.name}" DROP COLUMN {column}')
+    if version >= 4:
+        with engine.begin() as conn:
+            fulltext.create(conn)
+        engine.dispose()
+    else:
+        for index in Ticket.__table__.indexes:  # type: ignore[attr-defined]
+            raw.execute(f"DROP INDEX {index.name}")  # migration 4 made these
+        for name, columns in OLD_TICKET_INDEXES.items():
+            raw.execute(f"CREATE INDEX {name} ON ticket ({', '.join(columns)})")
     if version < 3:
         raw.execute("ALTER TABLE invoice DROP COLUMN auto_post")  # migration 3 added it
     if version < 2:
@@ -430,7 +446,7 @@ def build(path: Path, version: int) -> None:
 
 
 def main() -> None:
-    for version in VERSIONS:
+    for version in [int(v) for v in sys.argv[1:]] or VERSIONS:
         path = HERE / f"v{version}.db"
         build(path, version)
         print(f"{path.relative_to(HERE.parents[1])}: {path.stat().st_size // 1024} kB")
