@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, MetaData, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.url import URL
 from sqlalchemy.exc import (
@@ -129,9 +129,25 @@ class Migration:
     apply: Callable[[Connection], None]
 
 
+def _create_tables(conn: Connection) -> None:
+    """Create every table of the records.
+
+    On a backend that adds the foreign keys of tables in a circle afterwards (ALTER TABLE),
+    SQLAlchemy marks those constraints as created, for good: a SQLite database created later
+    in the same process would lack them. So the tables are created from a copy of the
+    records' metadata.
+    """
+    metadata = SQLModel.metadata
+    if conn.dialect.supports_alter:
+        metadata = MetaData()
+        for table in SQLModel.metadata.tables.values():
+            table.to_metadata(metadata)
+    metadata.create_all(conn)
+
+
 def _baseline(conn: Connection) -> None:
     # Version 1 never runs on an existing database: a new one is created from the records.
-    SQLModel.metadata.create_all(conn)
+    _create_tables(conn)
 
 
 def _ticket_version(conn: Connection) -> None:
@@ -235,7 +251,7 @@ def upgrade(engine: Engine) -> int:
             if user_tables:
                 raise StorageError(_("This database was not created by the after-sales desk"))
             conn.execute(text(f"CREATE TABLE {_VERSION_TABLE} (version INTEGER NOT NULL)"))
-            SQLModel.metadata.create_all(conn)
+            _create_tables(conn)
             fulltext.create(conn)
             _write_version(conn, SCHEMA_VERSION)
             return 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -138,6 +139,21 @@ def test_two_hosts_creating_the_schema_at_once_both_open_it() -> None:
         for thread in threads:
             thread.join()
         assert errors == []
+
+
+def test_a_sqlite_file_created_after_a_server_schema_keeps_every_foreign_key(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    with pg_server.database(empty=True) as url:
+        open_database(url).dispose()  # creates the tables, circles of references included
+    open_database(str(tmp_path / "after.db")).dispose()
+    with sqlite3.connect(tmp_path / "after.db") as conn:
+        keys = conn.execute("SELECT \"table\" FROM pragma_foreign_key_list('ticket')").fetchall()
+    assert sorted(k[0] for k in keys) == [
+        "lot", "partner", "product", "salesorder", "team", "user"
+    ]  # fmt: skip
 
 
 def test_an_older_schema_on_a_server_is_upgraded_in_place(server_db: Database) -> None:
