@@ -38,6 +38,25 @@ def test_the_file_holds_the_list_in_windows(
     assert again.path == tmp_path / "tickets-2026-11-23-1000-2.csv"
 
 
+def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
+    db: Database, ctx: Context, tmp_path: Path
+) -> None:
+    from . import factories as f
+
+    team = f.team(db)
+    customer = f.partner(db, "@Evil Corp")
+    f.ticket(db, team, 1, '=HYPERLINK("http://x.example","click")', partner_id=customer)
+    f.ticket(db, team, 2, "-2+3 screws missing")
+    f.ticket(db, team, 3, "Plain title")
+    written = ticket_csv.write_ticket_list(db, ctx, tl.TicketFilter(), tl.TicketSort(), tmp_path)
+    rows = read_csv(written.path)
+    assert [(r["title"], r["customer"]) for r in rows] == [
+        ("Plain title", ""),
+        ("'-2+3 screws missing", ""),
+        ('\'=HYPERLINK("http://x.example","click")', "'@Evil Corp"),
+    ]
+
+
 def test_a_folder_that_cannot_be_written(demo_db: Database, ctx: Context, tmp_path: Path) -> None:
     from aftersales_tui.services import AfterSalesError
 

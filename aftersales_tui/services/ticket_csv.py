@@ -17,6 +17,10 @@ from .errors import AfterSalesError
 from .exporting import write_csv
 
 WINDOW = 1_000
+# A text cell starting with one of these would be taken for a formula by a spreadsheet
+# (a customer's title "=HYPERLINK(...)" becoming a link): it gets a leading apostrophe,
+# which spreadsheets show as text and do not display.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 HEADER = ("number", "title", "customer", "team", "stage", "priority", "assignee", "created_at")
 
 
@@ -38,6 +42,11 @@ def file_name(ctx: Context, folder: Path) -> Path:
     return path
 
 
+def as_text(value: str) -> str:
+    """``value`` as a spreadsheet shows it: never run as a formula."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
 def _rows(
     db: Database, ctx: Context, flt: tl.TicketFilter, sort: tl.TicketSort, counted: list[int]
 ) -> Iterator[dict[str, Any]]:
@@ -48,12 +57,12 @@ def _rows(
                 counted[0] += 1
                 yield {
                     "number": row.number,
-                    "title": row.title,
-                    "customer": row.customer,
-                    "team": row.team,
+                    "title": as_text(row.title),
+                    "customer": as_text(row.customer),
+                    "team": as_text(row.team),
                     "stage": fmt.stage_label(row.stage),
                     "priority": fmt.priority_label(row.priority),
-                    "assignee": row.assignee,
+                    "assignee": as_text(row.assignee),
                     "created_at": row.created_at,
                 }
             if len(rows) < WINDOW:
