@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -40,17 +41,30 @@ def db() -> Iterator[Database]:
     database.dispose()
 
 
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, loaded once per test process (each xdist worker builds its own)."""
+    from aftersales_tui.services.demo import load_demo
+
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    database = open_database(str(path))
+    load_demo(database, Context(user_id=None, clock=frozen_clock(NOW), tz=UTC), TODAY)
+    database.dispose()  # the last connection closed: the WAL is checkpointed and removed
+    assert not path.with_name("demo.db-wal").exists()
+    return path
+
+
 @pytest.fixture
-def demo_db(tmp_path: Path, ctx: Context) -> Iterator[Database]:
+def demo_db(tmp_path: Path, _demo_template: Path) -> Iterator[Database]:
     """A database file holding the demo dataset, dated relative to the frozen today.
 
     A file (not memory) so that the app's worker threads each get their own connection,
-    as they do for agents.
+    as they do for agents. Each test gets its own copy of the template, as fresh as if
+    the demo had been loaded for it.
     """
-    from aftersales_tui.services.demo import load_demo
-
-    database = open_database(str(tmp_path / "demo.db"))
-    load_demo(database, ctx, TODAY)
+    path = tmp_path / "demo.db"
+    shutil.copy(_demo_template, path)
+    database = open_database(str(path))
     yield database
     database.dispose()
 
