@@ -16,6 +16,9 @@ from aftersales_tui.services.context import Context, frozen_clock
 if TYPE_CHECKING:
     from .accounting_builders import Shop
 
+# Syrupy's unused-snapshot check and summary, across xdist workers.
+pytest_plugins = ["tests.xdist_snapshots"]
+
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
 
