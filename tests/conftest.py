@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -17,6 +18,9 @@ from . import pg_server
 
 if TYPE_CHECKING:
     from .accounting_builders import Shop
+
+# Syrupy's unused-snapshot check and summary, across xdist workers.
+pytest_plugins = ["tests.xdist_snapshots"]
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
@@ -84,7 +88,7 @@ def _short(module: object) -> str:
 def _postgres_template() -> Iterator[None]:
     yield
     if pg_server.server() is not None:
-        pg_server.drop_template()
+        pg_server.drop_templates()
 
 
 @contextmanager
@@ -111,18 +115,39 @@ def db() -> Iterator[Database]:
         yield database
 
 
-@pytest.fixture
-def demo_db(tmp_path: Path, ctx: Context) -> Iterator[Database]:
-    """A database file holding the demo dataset, dated relative to the frozen today.
-
-    A file (not memory) so that the app's worker threads each get their own connection,
-    as they do for agents.
-    """
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo database, loaded once per test process (each xdist worker builds its own)."""
     from aftersales_tui.services.demo import load_demo
 
-    with fresh_database(str(tmp_path / "demo.db")) as database:
-        load_demo(database, ctx, TODAY)
-        yield database
+    path = tmp_path_factory.mktemp("demo-template") / "demo.db"
+    database = open_database(str(path))
+    load_demo(database, Context(user_id=None, clock=frozen_clock(NOW), tz=UTC), TODAY)
+    database.dispose()  # the last connection closed: the WAL is checkpointed and removed
+    assert not path.with_name("demo.db-wal").exists()
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A database holding the demo dataset, dated relative to the frozen today.
+
+    A file (not memory) so that the app's worker threads each get their own connection,
+    as they do for agents; a database of its own on the server when the tests run on
+    PostgreSQL. Each test gets its own copy of a template loaded once per test process,
+    as fresh as if the demo had been loaded for it.
+    """
+    if pg_server.on_postgres():
+        with pg_server.database("demo") as url:
+            database = open_database(url)
+            yield database
+            database.dispose()
+        return
+    path = tmp_path / "demo.db"
+    shutil.copy(request.getfixturevalue("_demo_template"), path)
+    database = open_database(str(path))
+    yield database
+    database.dispose()
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def shared_database(tmp_path: Path, ctx: Context, tickets: int) -> Iterator[Data
         if not pg_server.on_postgres():
             yield db
             return
-        with pg_server.database(empty=True) as url:
+        with pg_server.database("empty") as url:
             server = open_database(url)
             try:
                 copy_database(db, server)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from datetime import UTC
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,7 +24,8 @@ ENV_SERVER = "AFTERSALES_TEST_PG"
 ENV_BACKEND = "AFTERSALES_TEST_BACKEND"
 
 _counter = itertools.count()
-_template: str | None = None
+# The template databases made so far in this test process, by kind (see ``database``).
+_templates: dict[str, str] = {}
 
 
 def server() -> URL | None:
@@ -63,26 +65,38 @@ def _admin(statement: str) -> None:
         conn.execute(statement)  # type: ignore[arg-type]
 
 
-def _ensure_template() -> str:
-    global _template
-    if _template is None:
+def _template(kind: str) -> str:
+    """A database holding the desk's empty schema ("schema"), or the demo ("demo")."""
+    if kind not in _templates:
         from aftersales_tui.db import open_database
 
-        name = f"{_prefix()}_template"
+        name = f"{_prefix()}_template_{kind}"
         _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         _admin(f"CREATE DATABASE {name}")
-        open_database(require_server().set(database=name)).dispose()
-        _template = name
-    return _template
+        database = open_database(require_server().set(database=name))
+        try:
+            if kind == "demo":
+                from aftersales_tui.services.context import Context, frozen_clock
+                from aftersales_tui.services.demo import load_demo
+
+                from .conftest import NOW, TODAY
+
+                frozen = Context(user_id=None, clock=frozen_clock(NOW), tz=UTC)
+                load_demo(database, frozen, TODAY)
+        finally:
+            database.dispose()
+        _templates[kind] = name
+    return _templates[kind]
 
 
-def new_database(empty: bool = False) -> URL:
-    """A new database on the server: the desk's empty schema, or nothing at all."""
+def new_database(kind: str = "schema") -> URL:
+    """A new database on the server: a copy of the ``schema`` or ``demo`` template, or
+    an ``empty`` one."""
     name = f"{_prefix()}_{next(_counter)}"
-    if empty:
+    if kind == "empty":
         _admin(f"CREATE DATABASE {name}")
     else:
-        _admin(f"CREATE DATABASE {name} TEMPLATE {_ensure_template()} STRATEGY FILE_COPY")
+        _admin(f"CREATE DATABASE {name} TEMPLATE {_template(kind)} STRATEGY FILE_COPY")
     return require_server().set(database=name)
 
 
@@ -91,17 +105,16 @@ def drop(url: URL) -> None:
 
 
 @contextmanager
-def database(empty: bool = False) -> Iterator[URL]:
-    """A database for one test, dropped afterwards."""
-    url = new_database(empty)
+def database(kind: str = "schema") -> Iterator[URL]:
+    """A database for one test (see ``new_database``), dropped afterwards."""
+    url = new_database(kind)
     try:
         yield url
     finally:
         drop(url)
 
 
-def drop_template() -> None:
-    global _template
-    if _template is not None:
-        _admin(f"DROP DATABASE IF EXISTS {_template} WITH (FORCE)")
-        _template = None
+def drop_templates() -> None:
+    for name in _templates.values():
+        _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    _templates.clear()

@@ -31,7 +31,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]
         database.dispose()
         return
     pg_server.require_server()
-    with pg_server.database(empty=True) as url:
+    with pg_server.database("empty") as url:
         database = open_database(url)
         yield database
         database.dispose()

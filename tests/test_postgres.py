@@ -124,7 +124,7 @@ def test_a_new_database_gets_the_schema_once_and_opens_again_unchanged(
 
 
 def test_two_hosts_creating_the_schema_at_once_both_open_it() -> None:
-    with pg_server.database(empty=True) as url:
+    with pg_server.database("empty") as url:
         errors: list[BaseException] = []
 
         def open_it() -> None:
@@ -146,7 +146,7 @@ def test_a_sqlite_file_created_after_a_server_schema_keeps_every_foreign_key(
 ) -> None:
     import sqlite3
 
-    with pg_server.database(empty=True) as url:
+    with pg_server.database("empty") as url:
         open_database(url).dispose()  # creates the tables, circles of references included
     open_database(str(tmp_path / "after.db")).dispose()
     with sqlite3.connect(tmp_path / "after.db") as conn:
