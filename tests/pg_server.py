@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import itertools
 import os
-from datetime import UTC
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC
 
 import pytest
 from sqlalchemy.engine import URL, make_url
