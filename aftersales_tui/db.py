@@ -215,12 +215,33 @@ def _external_references(conn: Connection) -> None:
                 index.create(conn)
 
 
+# Indexes of version 6, which the after-sales actions' checks seek (a repair's quotation; a
+# customer's orders and invoices that hold a product), and the one-column indexes they replace.
+_ACTION_INDEXES = {
+    "salesorder": ("ix_salesorder_repair_id", None),
+    "salesorderline": ("ix_salesorderline_order_product", "ix_salesorderline_order_id"),
+    "invoiceline": ("ix_invoiceline_invoice_product", "ix_invoiceline_invoice_id"),
+}
+
+
+def _action_indexes(conn: Connection) -> None:
+    """The indexes the refund and repair checks seek, so that they cost the same at any size."""
+    for name, (wanted, replaced) in _ACTION_INDEXES.items():
+        existing = {i["name"] for i in inspect(conn).get_indexes(name)}
+        for index in SQLModel.metadata.tables[name].indexes:
+            if index.name == wanted and wanted not in existing:
+                index.create(conn)
+        if replaced in existing:
+            conn.execute(text(f"DROP INDEX {replaced}"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _baseline),
     Migration(2, "ticket edit version (conflict detection)", _ticket_version),
     Migration(3, "scheduled credit notes (invoice.auto_post)", _invoice_auto_post),
     Migration(4, "ticket list indexes by number, full-text index", _list_indexes),
     Migration(5, "external references, changed-at of after-sales documents", _external_references),
+    Migration(6, "indexes of the refund and repair checks", _action_indexes),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,6 +1,6 @@
 """Databases made by earlier versions of the program open with today's, nothing lost.
 
-The files in tests/schema_fixtures/ were built at schema versions 1 to 4 by
+The files in tests/schema_fixtures/ were built at schema versions 1 to 5 by
 tests/schema_fixtures/make.py; each test opens a copy of one.
 """
 
@@ -73,17 +73,40 @@ def table_counts(path: Path) -> dict[str, int]:
     return counts
 
 
-def ticket_indexes(path: Path) -> set[str]:
+def table_indexes(path: Path, table: str = "ticket") -> set[str]:
     with sqlite3.connect(path) as raw:
         names = {
             name
             for (name,) in raw.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket' "
-                "AND name NOT LIKE 'sqlite_%'"
+                "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+                "AND name NOT LIKE 'sqlite_%'",
+                (table,),
             )
         }
     raw.close()
     return names
+
+
+def action_indexes(path: Path) -> dict[str, set[str]]:
+    """The indexes of the tables whose lookups migration 6 indexed (without ``ext_ref``'s)."""
+    tables = ("salesorder", "salesorderline", "invoiceline")
+    return {t: {i for i in table_indexes(path, t) if not i.endswith("_ext_ref")} for t in tables}
+
+
+OLD_ACTION_INDEXES = {
+    "salesorder": {"ix_salesorder_partner_id", "ix_salesorder_ticket_id"},
+    "salesorderline": {"ix_salesorderline_order_id", "ix_salesorderline_product_id"},
+    "invoiceline": {"ix_invoiceline_invoice_id", "ix_invoiceline_product_id"},
+}
+NEW_ACTION_INDEXES = {
+    "salesorder": {
+        "ix_salesorder_partner_id",
+        "ix_salesorder_ticket_id",
+        "ix_salesorder_repair_id",
+    },
+    "salesorderline": {"ix_salesorderline_order_product", "ix_salesorderline_product_id"},
+    "invoiceline": {"ix_invoiceline_invoice_product", "ix_invoiceline_product_id"},
+}
 
 
 def columns(path: Path, table: str) -> set[str]:
@@ -102,7 +125,7 @@ def old_copy(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[int, Path]
 
 
 def test_there_is_a_file_for_every_earlier_version() -> None:
-    assert OLD_VERSIONS == [1, 2, 3, 4]
+    assert OLD_VERSIONS == [1, 2, 3, 4, 5]
     for version in OLD_VERSIONS:
         with sqlite3.connect(FIXTURES / f"v{version}.db") as raw:
             assert raw.execute("SELECT version FROM schema_info").fetchall() == [(version,)]
@@ -113,8 +136,9 @@ def test_an_old_file_is_upgraded_with_every_row_kept(old_copy: tuple[int, Path])
     version, path = old_copy
     before = table_counts(path)
     assert {t: before[t] for t in ROW_COUNTS} == ROW_COUNTS
-    assert ("ix_ticket_stage_id" in ticket_indexes(path)) == (version < 4)
-    assert "ext_ref" not in columns(path, "partner")
+    assert ("ix_ticket_stage_id" in table_indexes(path)) == (version < 4)
+    assert ("ext_ref" in columns(path, "partner")) == (version >= 5)
+    assert action_indexes(path) == OLD_ACTION_INDEXES
 
     database = open_database(str(path))
     try:
@@ -168,10 +192,11 @@ def test_an_old_file_is_upgraded_with_every_row_kept(old_copy: tuple[int, Path])
         database.dispose()
 
     assert table_counts(path) == before  # no row lost, none added
-    indexes = ticket_indexes(path)
+    indexes = table_indexes(path)
     assert "ix_ticket_stage_id" not in indexes
     assert {"ix_ticket_stage_number", "ix_ticket_title_number", "ix_ticket_ext_ref"} <= indexes
     assert {"ext_ref", "updated_at"} <= columns(path, "repairorder")
+    assert action_indexes(path) == NEW_ACTION_INDEXES
     with sqlite3.connect(path) as raw:  # the external references are unique where set
         unique = raw.execute(
             "SELECT \"unique\" FROM pragma_index_list('partner') WHERE name = 'ix_partner_ext_ref'"
@@ -221,3 +246,8 @@ def test_the_committed_files_are_left_as_they_are(old_copy: tuple[int, Path]) ->
     open_database(str(path)).dispose()
     assert (FIXTURES / f"v{version}.db").read_bytes() == original
     assert not (FIXTURES / f"v{version}.db-wal").exists()
+
+
+def test_a_new_file_has_the_indexes_an_old_one_is_upgraded_to(tmp_path: Path) -> None:
+    open_database(str(tmp_path / "new.db")).dispose()
+    assert action_indexes(tmp_path / "new.db") == NEW_ACTION_INDEXES

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from .base import MONEY, QUANTITY, UTCDateTime, enum_type, zero
@@ -46,9 +47,15 @@ class Invoice(SQLModel, table=True):
 
 
 class InvoiceLine(SQLModel, table=True):
+    __table_args__ = (
+        # An invoice's lines, and "does this invoice have a line of this product" in one seek
+        # (the refundable invoices of a customer, narrowed to a product).
+        Index("ix_invoiceline_invoice_product", "invoice_id", "product_id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     ext_ref: str | None = Field(default=None, unique=True, index=True, max_length=64)
-    invoice_id: int = Field(foreign_key="invoice.id", index=True, ondelete="CASCADE")
+    invoice_id: int = Field(foreign_key="invoice.id", ondelete="CASCADE")
     product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
     lot_id: int | None = Field(default=None, foreign_key="lot.id")
     label: str = Field(default="", max_length=500)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, exists, func, or_
 from sqlmodel import Session, col, select
 
 from .. import formatting as fmt
@@ -113,10 +113,14 @@ def refundable_invoices(
     if sale_order_id is not None:
         query = query.where(Invoice.sale_order_id == sale_order_id)
     if product_id is not None:
-        lines = select(InvoiceLine.invoice_id).where(InvoiceLine.product_id == product_id)
+        # EXISTS, so that each of the customer's invoices is looked up by index (its lines of
+        # the product), never every invoice line of the product in the database.
+        lines = exists().where(
+            col(InvoiceLine.invoice_id) == Invoice.id, col(InvoiceLine.product_id) == product_id
+        )
         if lot_id is not None:
             lines = lines.where(lot_matches(lot_id))
-        query = query.where(col(Invoice.id).in_(lines))
+        query = query.where(lines)
     invoices = session.exec(
         query.order_by(col(Invoice.invoice_date).desc(), col(Invoice.id).desc())
     ).all()

@@ -157,17 +157,14 @@ def _defaults(
     if scope is None:
         scope = RefundScope(None, ticket.product_id, ticket.lot_id)
     lot_visible = directory.is_tracked(session, scope.product_id)
-    if not lot_visible:
-        scope = RefundScope(scope.sale_order_id, scope.product_id, None)
+    scope = _tracked(session, scope)
     orders = _orders(session, customer_ids, scope.product_id)
     if first_time:
         order_id = ticket.sale_order_id
         if order_id is None and orders:
             order_id = orders[0].id
         scope = RefundScope(order_id, scope.product_id, scope.lot_id)
-    invoices = ledger.refundable_invoices(
-        session, customer_ids, scope.sale_order_id, scope.product_id, scope.lot_id
-    )
+    invoices, empty_reason = _offered(session, customer_ids, scope)
     chosen = tuple(
         i.id
         for i in invoices
@@ -188,14 +185,33 @@ def _defaults(
         products=tuple(directory.products(session, limit=10_000)),
         lot_visible=lot_visible,
         lots=tuple(directory.lots(session, scope.product_id)),
-        invoices=tuple(invoices),
+        invoices=invoices,
         invoice_ids=chosen,
         reason=_("Helpdesk Ticket {ref}").format(ref=fmt.ticket_ref(ticket.number)),
         journals=tuple(Choice(j.id or 0, j.name) for j in journals),
         journal_id=journal_id,
         reversal_date=ctx.today(),
-        empty_reason=None if invoices else _empty_reason(session, customer_ids, scope),
+        empty_reason=empty_reason,
     )
+
+
+def _tracked(session: Session, scope: RefundScope) -> RefundScope:
+    """The scope, without a lot when its product is not tracked by lot/serial number."""
+    if directory.is_tracked(session, scope.product_id):
+        return scope
+    return RefundScope(scope.sale_order_id, scope.product_id, None)
+
+
+def _offered(
+    session: Session, customer_ids: list[int], scope: RefundScope
+) -> tuple[tuple[InvoiceChoice, ...], str | None]:
+    """The invoices offered for a scope and, when there is none, why."""
+    invoices = tuple(
+        ledger.refundable_invoices(
+            session, customer_ids, scope.sale_order_id, scope.product_id, scope.lot_id
+        )
+    )
+    return invoices, None if invoices else _empty_reason(session, customer_ids, scope)
 
 
 def _orders(session: Session, customer_ids: list[int], product_id: int | None) -> list[Choice]:
@@ -260,8 +276,11 @@ def create_refund(
     """Check the request against the database as it is now, then write it, all or nothing."""
     with db.write() as session:
         ticket = tickets.get(session, ticket_id)
-        offer = _defaults(session, ctx, ticket, request.scope)
-        chosen = _check(session, ctx, offer, request)
+        # What the modal would offer for the request's scope now: only what the checks read
+        # (not the lists of products and lots to choose from, which grow with the database).
+        customer_ids = ledger.commercial_ids(session, ticket.partner_id)
+        offered = _offered(session, customer_ids, _tracked(session, request.scope))
+        chosen = _check(session, ctx, offered, request)
         journal = session.get(Journal, request.journal_id)
         assert journal is not None  # checked above
         today = ctx.today()
@@ -319,15 +338,20 @@ def create_refund(
 
 
 def _check(
-    session: Session, ctx: Context, offer: RefundDefaults, request: RefundRequest
+    session: Session,
+    ctx: Context,
+    offered: tuple[tuple[InvoiceChoice, ...], str | None],
+    request: RefundRequest,
 ) -> list[Invoice]:
-    """Every rule of the Refund modal, on the data as it is inside the transaction."""
-    if offer.empty_reason and not offer.invoices:
-        raise AfterSalesError(offer.empty_reason, field="invoice_ids")
+    """Every rule of the Refund modal, on the data as it is inside the transaction
+    (``offered``: the invoices offered for the request's scope, and why none)."""
+    invoices_offered, empty_reason = offered
+    if empty_reason and not invoices_offered:
+        raise AfterSalesError(empty_reason, field="invoice_ids")
     if not request.invoice_ids:
         raise AfterSalesError(_("Choose at least one invoice to refund"), field="invoice_ids")
-    offered = {i.id: i for i in offer.invoices}
-    missing = [i for i in request.invoice_ids if i not in offered]
+    by_id = {i.id: i for i in invoices_offered}
+    missing = [i for i in request.invoice_ids if i not in by_id]
     if missing:
         raise AfterSalesError(
             _(
@@ -336,7 +360,7 @@ def _check(
             ),
             field="invoice_ids",
         )
-    refused = refused_modes(offer.invoices, request.invoice_ids)
+    refused = refused_modes(invoices_offered, request.invoice_ids)
     if request.mode in refused:
         raise AfterSalesError(refused[request.mode], field="invoice_ids")
     if not storable(request.reason, "reason").strip():

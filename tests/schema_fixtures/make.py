@@ -1,4 +1,4 @@
-"""Build the small database files at each earlier schema version (``v1.db`` ... ``v4.db``).
+"""Build the small database files at each earlier schema version (``v1.db`` ... ``v5.db``).
 
 tests/test_upgrades.py opens a copy of each with today's program and checks that it is
 upgraded with every row kept. The files are committed; run this script only to build them
@@ -10,8 +10,11 @@ or the versions named:
 Each version's schema is the current one minus what the later migrations add (see
 ``aftersales_tui.db.MIGRATIONS``):
 
-- version 4: no ``ext_ref`` columns (nor their unique indexes) and no ``updated_at`` on the
-  after-sales documents;
+- version 5: the one-column indexes ``ix_salesorderline_order_id`` and
+  ``ix_invoiceline_invoice_id`` instead of migration 6's ``(..., product_id)`` ones, and no
+  ``ix_salesorder_repair_id``;
+- version 4: version 5 without the ``ext_ref`` columns (nor their unique indexes) and
+  without ``updated_at`` on the after-sales documents;
 - version 3: version 4 without the full-text index (``ticket_fts`` and its triggers), and
   the ticket list indexes of before migration 4 (``ix_ticket_stage_id`` on ``(stage, id)``,
   ...) instead of today's ``(..., number)`` ones;
@@ -82,7 +85,7 @@ from aftersales_tui.models import (  # noqa: E402
     User,
 )
 
-VERSIONS = (1, 2, 3, 4)
+VERSIONS = (1, 2, 3, 4, 5)
 PAGE_SIZE = 512
 
 # The ticket list indexes before migration 4 (then on the id, today on the number).
@@ -93,6 +96,14 @@ OLD_TICKET_INDEXES = {
     "ix_ticket_partner_id": ("partner_id", "id"),
     "ix_ticket_created_at": ("created_at", "id"),
     "ix_ticket_priority": ("priority", "id"),
+}
+
+
+# Migration 6's indexes, and the one-column index each replaced (table, column), if any.
+ACTION_INDEXES = {
+    "ix_salesorder_repair_id": None,
+    "ix_salesorderline_order_product": ("salesorderline", "order_id"),
+    "ix_invoiceline_invoice_product": ("invoiceline", "invoice_id"),
 }
 
 
@@ -420,7 +431,14 @@ def build(path: Path, version: int) -> None:
     engine.dispose()
 
     raw = sqlite3.connect(path, isolation_level=None)
+    for name, replaced in ACTION_INDEXES.items():  # migration 6 made these
+        raw.execute(f"DROP INDEX {name}")
+        if replaced is not None:
+            table, column = replaced
+            raw.execute(f"CREATE INDEX ix_{table}_{column} ON {table} ({column})")
     for table in SQLModel.metadata.tables.values():  # migration 5 added these
+        if version >= 5:
+            break
         for index in table.indexes:
             if "ext_ref" in index.columns:
                 raw.execute(f"DROP INDEX {index.name}")
@@ -433,7 +451,7 @@ def build(path: Path, version: int) -> None:
         engine.dispose()
     else:
         for index in Ticket.__table__.indexes:  # type: ignore[attr-defined]
-            raw.execute(f"DROP INDEX {index.name}")  # migration 4 made these
+            raw.execute(f"DROP INDEX IF EXISTS {index.name}")  # migration 4 made these
         for name, columns in OLD_TICKET_INDEXES.items():
             raw.execute(f"CREATE INDEX {name} ON ticket ({', '.join(columns)})")
     if version < 3:
