@@ -156,19 +156,25 @@ def test_a_sqlite_file_created_after_a_server_schema_keeps_every_foreign_key(
     ]  # fmt: skip
 
 
+def taken_back(db: Database, *statements: str) -> None:
+    """A team written, the program closed, then the schema taken back by ``statements``."""
+    f.team(db, "Kept")
+    db.dispose()
+    for statement in statements:
+        admin(db, statement)
+
+
 def test_an_older_schema_on_a_server_is_upgraded_in_place(server_db: Database) -> None:
     from aftersales_tui.db import SCHEMA_VERSION
 
-    f.team(server_db, "Kept")
-    server_db.dispose()
-    for statement in (  # the schema as version 1 left it
+    taken_back(
+        server_db,  # the schema as version 1 left it
         "ALTER TABLE ticket DROP COLUMN version",
         "ALTER TABLE invoice DROP COLUMN auto_post",
         "DROP INDEX ix_ticket_title_number",
         "DROP TABLE ticket_search",
         "UPDATE schema_info SET version = 1",
-    ):
-        admin(server_db, statement)
+    )
     upgraded = open_database(server_db.url)
     upgraded.dispose()
     assert admin(server_db, "SELECT version FROM schema_info") == [(SCHEMA_VERSION,)]
@@ -185,6 +191,36 @@ def test_an_older_schema_on_a_server_is_upgraded_in_place(server_db: Database) -
     )
     assert (f"CREATE INDEX {title_index}",) in indexes
     assert admin(server_db, "SELECT count(*) FROM ticket_search") == [(0,)]
+    assert teams(server_db) == ["Kept"]
+
+
+def test_version_5_on_a_server_gains_the_indexes_of_the_refund_and_repair_checks(
+    server_db: Database,
+) -> None:
+    taken_back(
+        server_db,  # the indexes as version 5 left them
+        "DROP INDEX ix_salesorder_repair_id",
+        "DROP INDEX ix_salesorderline_order_product",
+        "DROP INDEX ix_invoiceline_invoice_product",
+        "CREATE INDEX ix_salesorderline_order_id ON salesorderline (order_id)",
+        "CREATE INDEX ix_invoiceline_invoice_id ON invoiceline (invoice_id)",
+        "UPDATE schema_info SET version = 5",
+    )
+    open_database(server_db.url).dispose()
+    indexes = admin(
+        server_db,
+        "SELECT indexname FROM pg_indexes "
+        "WHERE tablename IN ('salesorder', 'salesorderline', 'invoiceline') ORDER BY 1",
+    )
+    assert [n for (n,) in indexes if n.startswith("ix_") and not n.endswith("_ext_ref")] == [
+        "ix_invoiceline_invoice_product",
+        "ix_invoiceline_product_id",
+        "ix_salesorder_partner_id",
+        "ix_salesorder_repair_id",
+        "ix_salesorder_ticket_id",
+        "ix_salesorderline_order_product",
+        "ix_salesorderline_product_id",
+    ]
     assert teams(server_db) == ["Kept"]
 
 
