@@ -8,7 +8,7 @@ or the versions named:
     .venv/bin/python tests/schema_fixtures/make.py [VERSION...]
 
 Each version's schema is the current one minus what the later migrations add (see
-``aftersales_tui.db.MIGRATIONS``):
+``aftersales_tui.migrations.MIGRATIONS``):
 
 - version 5: the one-column indexes ``ix_salesorderline_order_id`` and
   ``ix_invoiceline_invoice_id`` instead of migration 6's ``(..., product_id)`` ones, and no
