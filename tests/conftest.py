@@ -95,12 +95,8 @@ def _postgres_template() -> Iterator[None]:
 def fresh_database(sqlite_url: str) -> Iterator[Database]:
     """A new database with the desk's schema: SQLite, or PostgreSQL when the tests run there."""
     if pg_server.on_postgres():
-        with pg_server.database() as url:
-            database = open_database(url)
-            try:
-                yield database
-            finally:
-                database.dispose()
+        with pg_server.opened() as database:
+            yield database
         return
     database = open_database(sqlite_url)
     try:
@@ -138,10 +134,8 @@ def demo_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Database
     as fresh as if the demo had been loaded for it.
     """
     if pg_server.on_postgres():
-        with pg_server.database("demo") as url:
-            database = open_database(url)
+        with pg_server.opened("demo") as database:
             yield database
-            database.dispose()
         return
     path = tmp_path / "demo.db"
     shutil.copy(request.getfixturevalue("_demo_template"), path)

@@ -58,13 +58,9 @@ def shared_database(tmp_path: Path, ctx: Context, tickets: int) -> Iterator[Data
         if not pg_server.on_postgres():
             yield db
             return
-        with pg_server.database("empty") as url:
-            server = open_database(url)
-            try:
-                copy_database(db, server)
-                yield server
-            finally:
-                server.dispose()
+        with pg_server.opened("empty") as server:
+            copy_database(db, server)
+            yield server
     finally:
         db.dispose()
 

@@ -16,9 +16,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy.engine import URL, make_url
+
+if TYPE_CHECKING:
+    from aftersales_tui.db import Database
 
 ENV_SERVER = "AFTERSALES_TEST_PG"
 ENV_BACKEND = "AFTERSALES_TEST_BACKEND"
@@ -112,6 +116,20 @@ def database(kind: str = "schema") -> Iterator[URL]:
         yield url
     finally:
         drop(url)
+
+
+@contextmanager
+def opened(kind: str = "schema") -> Iterator[Database]:
+    """A database for one test (see ``new_database``), opened by the desk; closed and
+    dropped afterwards."""
+    from aftersales_tui.db import open_database
+
+    with database(kind) as url:
+        opened_database = open_database(url)
+        try:
+            yield opened_database
+        finally:
+            opened_database.dispose()
 
 
 def drop_templates() -> None:

@@ -31,10 +31,8 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]
         database.dispose()
         return
     pg_server.require_server()
-    with pg_server.database("empty") as url:
-        database = open_database(url)
+    with pg_server.opened("empty") as database:
         yield database
-        database.dispose()
 
 
 def contents(db: Database) -> dict[str, list[tuple[Any, ...]]]:

@@ -32,10 +32,8 @@ LOST = "The connection to the database was lost: nothing was saved, try again"
 @pytest.fixture
 def server_db() -> Iterator[Database]:
     pg_server.require_server()
-    with pg_server.database() as url:
-        database = open_database(url)
+    with pg_server.opened() as database:
         yield database
-        database.dispose()
 
 
 def teams(db: Database) -> list[str]:
