@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, TextIO
 
 from . import __version__
@@ -15,7 +16,7 @@ from .i18n import _
 
 if TYPE_CHECKING:
     from .db import Database
-    from .desk import Desk
+    from .desk import Desk, DeskOpening
     from .settings import Settings
 
 # The demo's shop, for share links when the settings name none (a reserved example domain).
@@ -124,49 +125,124 @@ def _ticket_count(text: str) -> int:
 
 
 def _demo_path() -> str:
-    from .db import default_database_path
+    from .storage_paths import default_database_path
 
     return str(default_database_path().with_name("demo.db"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .cli_io import run_export, run_import
-    from .db import StorageError, open_database
-    from .services import AfterSalesError
     from .settings import SettingsError, load_settings
 
     try:
-        if args.command == "copy":
-            return _copy(args.source, args.target)
         settings = load_settings()
-        if args.command == "demo":
-            db_arg = args.db or _demo_path()
-            db = open_database(db_arg, environ={})
-        else:
-            db = open_database(args.db)
-        if args.command == "post-due":
-            return _post_due(db)
-        if args.command == "check":
-            return _check(db)
-        if args.command in ("import", "export"):
-            run = run_import if args.command == "import" else run_export
-            code = run(db, args)
-            db.dispose()
-            return code
-        if args.command == "generate":
-            _generate(db, args.tickets, args.seed, sys.stdout)
-            db.dispose()
-            return 0
-        desk = _prepare(db, args, settings)
+    except SettingsError as problem:
+        print(f"aftersales: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command in (None, "demo"):
+        opening = _opening(args, settings)
+        if opening is not None:
+            return _run_desk(opening, args, settings)
+    from .db import StorageError
+    from .services import AfterSalesError
+
+    try:
+        return _run_command(args, settings)
     except (StorageError, AfterSalesError, SettingsError) as problem:
         print(f"aftersales: {problem}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _database_value(args: argparse.Namespace) -> str:
+    """The database the desk (or the demo) opens: a path or a URL."""
+    from .storage_paths import database_value
+
+    if args.command == "demo":
+        return args.db or _demo_path()
+    return database_value(args.db)
+
+
+def _run_command(args: argparse.Namespace, settings: Settings) -> int:
+    from .cli_io import run_export, run_import
+    from .db import open_database
+
+    if args.command == "copy":
+        return _copy(args.source, args.target)
+    if args.command in (None, "demo"):
+        return _run_desk(_open_desk(args, settings), args, settings)
+    db = open_database(args.db)
+    if args.command == "post-due":
+        return _post_due(db)
+    if args.command == "check":
+        return _check(db)
+    if args.command in ("import", "export"):
+        run = run_import if args.command == "import" else run_export
+        code = run(db, args)
+        db.dispose()
+        return code
+    _generate(db, args.tickets, args.seed, sys.stdout)
+    db.dispose()
+    return 0
+
+
+def _opening(args: argparse.Namespace, settings: Settings) -> DeskOpening | None:
+    """The quick way in: the first page read at once from a SQLite file of this version, the
+    database opened in the background once it is painted (``None``: the ordinary way)."""
+    if args.command == "demo" and (args.reset or args.tickets):
+        return None
+    from .storage_paths import sqlite_file
+
+    path = sqlite_file(_database_value(args))
+    if path is None:
+        return None
+    from .desk import DeskOpening
+    from .services.context import Context
+    from .services.first_page import read
+    from .widgets.row_window import BLOCK
+
+    first = read(
+        path,
+        Context(),
+        args.user,
+        getpass.getuser(),
+        demo=args.command == "demo",
+        limit=BLOCK,
+    )
+    if first is None:
+        return None
+    return DeskOpening(first, partial(_open_desk, args, settings))
+
+
+def _open_desk(args: argparse.Namespace, settings: Settings) -> Desk:
+    from .db import open_database
+
+    environ: dict[str, str] | None = {} if args.command == "demo" else None
+    db = open_database(_database_value(args), environ=environ)
+    try:
+        return _prepare(db, args, settings)
+    except BaseException:
+        db.dispose()
+        raise
+
+
+def _run_desk(desk: Desk | DeskOpening, args: argparse.Namespace, settings: Settings) -> int:
     from .app import AfterSalesApp
 
     app = AfterSalesApp(desk, theme=args.theme or settings.theme)
     app.run(mouse=not args.no_mouse)
-    db.dispose()
+    opening = app.desk_opening
+    if opening is not None and not opening.started:
+        return app.return_code or 0  # quit before the first paint: nothing was opened
+    from .db import StorageError
+    from .services import AfterSalesError
+    from .settings import SettingsError
+
+    try:
+        desk = app.desk  # a desk still opening in the background is waited for
+    except (StorageError, AfterSalesError, SettingsError) as problem:
+        print(f"aftersales: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    desk.db.dispose()
     return app.return_code or 0
 
 

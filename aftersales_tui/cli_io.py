@@ -18,7 +18,7 @@ SHOWN_PROBLEMS = 100  # a file wrong from top to bottom does not flood the termi
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from .services.importing import TYPES
+    from .services.importing.names import TYPE_NAMES
 
     importing = commands.add_parser(
         "import",
@@ -37,11 +37,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     importing.add_argument(
         "--type",
         dest="type_name",
-        choices=[t.name for t in TYPES],
+        choices=list(TYPE_NAMES),
         metavar="TYPE",
-        help=_("the record type of every file: {names}").format(
-            names=", ".join(t.name for t in TYPES)
-        ),
+        help=_("the record type of every file: {names}").format(names=", ".join(TYPE_NAMES)),
     )
     importing.add_argument(
         "--dry-run", action="store_true", help=_("check the files and count, write nothing")
@@ -88,7 +86,7 @@ def run_import(db: Database, args: argparse.Namespace) -> int:
     """Import, with a progress bar; problems on stderr, the summary on stdout."""
     from .cli_progress import progress_bar
     from .services import Context
-    from .services.importing import ImportOptions, import_files
+    from .services.importing.run import ImportOptions, import_files
 
     options = ImportOptions(
         type_name=args.type_name, dry_run=args.dry_run, skip_bad_rows=args.skip_bad_rows

@@ -9,13 +9,9 @@ half-way through a transaction.
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
@@ -32,21 +28,26 @@ from sqlmodel import Session, create_engine
 from . import fulltext, storage_postgres, storage_sqlite
 from .i18n import _
 from .migrations import MIGRATIONS, SCHEMA_VERSION, upgrade
+from .storage_cancel import Cancel, ReadCancelled
 from .storage_errors import ConnectionLost, DatabaseBusy, StorageError
+from .storage_paths import APP_NAME, ENV_DB, database_value, default_database_path, sqlite_file
 
 __all__ = [
+    "APP_NAME",
+    "ENV_DB",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "Cancel",
     "ConnectionLost",
     "Database",
     "DatabaseBusy",
+    "ReadCancelled",
     "StorageError",
+    "default_database_path",
     "open_database",
     "upgrade",
 ]
 
-APP_NAME = "aftersales-tui"
-ENV_DB = "AFTERSALES_DB"
 BUSY_TIMEOUT_S = 10
 # When SQLite still reports the write lock busy after its busy timeout (or at once, as it
 # does in a few cases without waiting), ``BEGIN IMMEDIATE`` is tried again this many times,
@@ -60,21 +61,15 @@ RETRY_PAUSE_S = 0.1
 # --- where the database is -------------------------------------------------------------
 
 
-def default_database_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False) / "aftersales.db"
-
-
 def resolve_url(db: str | None, environ: dict[str, str] | None = None) -> URL:
     """The database URL from ``--db``, else ``AFTERSALES_DB``, else the personal default.
 
     A plain path means a SQLite file.
     """
-    env = os.environ if environ is None else environ
-    value = db or env.get(ENV_DB) or str(default_database_path())
-    if "://" not in value:
-        return URL.create("sqlite", database=str(Path(value).expanduser()))
+    value = database_value(db, environ)
+    path = sqlite_file(value)
+    if path is not None:
+        return URL.create("sqlite", database=str(path))
     try:
         return make_url(value)
     except (ArgumentError, ValueError) as exc:
@@ -129,43 +124,6 @@ def make_engine(
 
 
 # --- the database handle and its sessions --------------------------------------------
-
-
-class ReadCancelled(Exception):
-    """A read was stopped by its ``Cancel`` (its answer is no longer wanted)."""
-
-
-class Cancel:
-    """Stops the read it is given to, from any thread: the query in progress is interrupted
-    (on SQLite), and the read ends with ``ReadCancelled``."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._driver: Any = None
-        self.cancelled = False
-
-    def cancel(self) -> None:
-        with self._lock:
-            self.cancelled = True
-            if self._driver is not None:
-                _interrupt(self._driver)
-
-    def _attach(self, driver: Any) -> None:
-        with self._lock:
-            self._driver = driver
-            if self.cancelled:
-                _interrupt(driver)
-
-    def _detach(self) -> None:
-        with self._lock:
-            self._driver = None
-
-
-def _interrupt(driver: Any) -> None:
-    """Stop the statement running on a driver's connection (sqlite3 or psycopg)."""
-    stop = getattr(driver, "interrupt", None) or getattr(driver, "cancel_safe", None)
-    if stop is not None:
-        stop()
 
 
 class Database:

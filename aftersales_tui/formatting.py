@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 
+from .enums import Priority, Stage
 from .i18n import _, ngettext
-from .models import Priority, Stage
 
 
 def money(amount: Decimal) -> str:

@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 
 from . import fulltext
 from .i18n import _
+from .schema_version import SCHEMA_VERSION, VERSION_TABLE
 from .storage_errors import StorageError
 
 
@@ -141,21 +142,20 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "external references, changed-at of after-sales documents", _external_references),
     Migration(6, "indexes of the refund and repair checks", _action_indexes),
 )
-SCHEMA_VERSION = MIGRATIONS[-1].version
-
-_VERSION_TABLE = "schema_info"
+if MIGRATIONS[-1].version != SCHEMA_VERSION:  # a programming error, caught by any test
+    raise RuntimeError("schema_version.SCHEMA_VERSION is not the last migration's version")
 
 
 def _read_version(conn: Connection) -> int | None:
-    if not inspect(conn).has_table(_VERSION_TABLE):
+    if not inspect(conn).has_table(VERSION_TABLE):
         return None
-    row = conn.execute(text(f"SELECT version FROM {_VERSION_TABLE}")).first()
+    row = conn.execute(text(f"SELECT version FROM {VERSION_TABLE}")).first()
     return int(row[0]) if row else None
 
 
 def _write_version(conn: Connection, version: int) -> None:
-    conn.execute(text(f"DELETE FROM {_VERSION_TABLE}"))
-    conn.execute(text(f"INSERT INTO {_VERSION_TABLE} (version) VALUES (:v)"), {"v": version})
+    conn.execute(text(f"DELETE FROM {VERSION_TABLE}"))
+    conn.execute(text(f"INSERT INTO {VERSION_TABLE} (version) VALUES (:v)"), {"v": version})
 
 
 def upgrade(engine: Engine) -> int:
@@ -169,7 +169,7 @@ def upgrade(engine: Engine) -> int:
             user_tables = set(inspect(conn).get_table_names())
             if user_tables:
                 raise StorageError(_("This database was not created by the after-sales desk"))
-            conn.execute(text(f"CREATE TABLE {_VERSION_TABLE} (version INTEGER NOT NULL)"))
+            conn.execute(text(f"CREATE TABLE {VERSION_TABLE} (version INTEGER NOT NULL)"))
             _create_tables(conn)
             fulltext.create(conn)
             _write_version(conn, SCHEMA_VERSION)

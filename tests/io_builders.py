@@ -12,7 +12,7 @@ from sqlmodel import SQLModel, select
 
 from aftersales_tui.db import Database
 from aftersales_tui.services import Context
-from aftersales_tui.services.importing import ImportOptions, ImportReport, import_files
+from aftersales_tui.services.importing.run import ImportOptions, ImportReport, import_files
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 

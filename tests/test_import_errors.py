@@ -10,7 +10,7 @@ import pytest
 from aftersales_tui.db import Database
 from aftersales_tui.models import Partner, Product, SalesOrder
 from aftersales_tui.services import Context
-from aftersales_tui.services.importing import ImportFileError
+from aftersales_tui.services.importing.files import ImportFileError
 
 from .io_builders import by_ref, count, counts, csv_file, import_samples, json_file, run
 

@@ -8,9 +8,8 @@ import pytest
 
 from aftersales_tui.db import Database
 from aftersales_tui.services import Context
-from aftersales_tui.services.importing import TYPES, RecordType
 from aftersales_tui.services.importing.docs import format_tables
-from aftersales_tui.services.importing.types import example_of
+from aftersales_tui.services.importing.types import TYPES, RecordType, example_of
 
 from .io_builders import counts, csv_file, import_samples, run
 

@@ -356,7 +356,7 @@ def test_an_unreadable_file_message(tmp_path: Path, monkeypatch: pytest.MonkeyPa
             return False
         return real_access(p, mode, *args, **kwargs)
 
-    monkeypatch.setattr(storage.os, "access", access)
+    monkeypatch.setattr(os, "access", access)
     with pytest.raises(StorageError, match="^Cannot read the database file: ") as err:
         open_database(str(path))
     assert str(path) in str(err.value)

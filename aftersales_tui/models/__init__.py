@@ -1,9 +1,6 @@
 """The records: every table of the desk, importable from one place."""
 
-from .accounting import Invoice, InvoiceLine, Journal, Sequence
-from .catalog import Lot, Product
-from .coupons import Coupon, CouponProgram
-from .enums import (
+from ..enums import (
     CLOSED_STAGES,
     CouponState,
     InvoiceMethod,
@@ -24,6 +21,9 @@ from .enums import (
     Stage,
     Tracking,
 )
+from .accounting import Invoice, InvoiceLine, Journal, Sequence
+from .catalog import Lot, Product
+from .coupons import Coupon, CouponProgram
 from .field_service import Project, Task, TaskStage, WorksheetTemplate
 from .messaging import Message, OutgoingMail
 from .people import Partner, Team, User

@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from ..enums import InvoiceState, JournalType, MoveType, PaymentState
 from .base import MONEY, QUANTITY, UTCDateTime, enum_type, zero
-from .enums import InvoiceState, JournalType, MoveType, PaymentState
 
 
 class Journal(SQLModel, table=True):

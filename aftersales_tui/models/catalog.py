@@ -7,8 +7,8 @@ from decimal import Decimal
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from ..enums import ProductType, Tracking
 from .base import MONEY, enum_type, zero
-from .enums import ProductType, Tracking
 
 
 class Product(SQLModel, table=True):

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from sqlmodel import Field, SQLModel
 
+from ..enums import CouponState, ProgramType
 from .base import UTCDateTime, enum_type
-from .enums import CouponState, ProgramType
 
 
 class CouponProgram(SQLModel, table=True):

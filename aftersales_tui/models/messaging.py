@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from ..enums import MailState, MessageKind
 from .base import UTCDateTime, enum_type
-from .enums import MailState, MessageKind
 
 
 class Message(SQLModel, table=True):

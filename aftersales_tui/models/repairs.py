@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from sqlmodel import Field, SQLModel
 
+from ..enums import InvoiceMethod, RepairState
 from .base import MONEY, QUANTITY, UTCDateTime, enum_type, zero
-from .enums import InvoiceMethod, RepairState
 
 
 class RepairTag(SQLModel, table=True):

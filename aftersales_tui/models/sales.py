@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from ..enums import OrderState
 from .base import MONEY, QUANTITY, enum_type, zero
-from .enums import OrderState
 
 
 class SalesOrder(SQLModel, table=True):

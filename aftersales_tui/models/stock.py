@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from sqlmodel import Field, SQLModel
 
+from ..enums import LocationUsage, PickingKind, PickingState
 from .base import QUANTITY, UTCDateTime, enum_type
-from .enums import LocationUsage, PickingKind, PickingState
 
 
 class Location(SQLModel, table=True):

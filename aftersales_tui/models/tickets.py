@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Index, column
 from sqlmodel import Field, SQLModel
 
+from ..enums import Priority, Stage
 from .base import UTCDateTime, caseless, enum_type
-from .enums import Priority, Stage
 
 
 class Ticket(SQLModel, table=True):

@@ -8,9 +8,7 @@ free-text filter goes through the full-text index of the storage layer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
-from enum import StrEnum
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -32,72 +30,18 @@ from ..db import Database
 from ..models import Partner, Priority, Stage, Team, Ticket, User
 from ..models.base import caseless
 from .context import Context
+from .ticket_rows import COUNT_CAP, ListCount, SortKey, TicketFilter, TicketRow, TicketSort
 
 PAGE_SIZE = 100
 
-
-class SortKey(StrEnum):
-    """The orders the list offers: each one has an index that hands rows over in order."""
-
-    NUMBER = "number"
-    TITLE = "title"
-    STAGE = "stage"
-    PRIORITY = "priority"
-    AGE = "age"
-
-
-@dataclass(frozen=True)
-class TicketFilter:
-    """What the list shows: free text plus the quick filters."""
-
-    text: str = ""
-    mine: bool = False
-    unassigned: bool = False
-    team_id: int | None = None
-    stage: Stage | None = None
-    open_only: bool = False
-
-    def with_(self, **changes: Any) -> TicketFilter:
-        return replace(self, **changes)
-
-    @property
-    def is_empty(self) -> bool:
-        return self == TicketFilter()
-
-
-@dataclass(frozen=True)
-class TicketSort:
-    key: SortKey = SortKey.NUMBER
-    descending: bool = True
-
-    def toggled(self, key: SortKey) -> TicketSort:
-        """Sorting again by the same key flips the direction."""
-        if key == self.key:
-            return TicketSort(key, not self.descending)
-        return TicketSort(key, key in (SortKey.NUMBER, SortKey.PRIORITY))
-
-
-@dataclass(frozen=True)
-class TicketRow:
-    id: int
-    number: int
-    title: str
-    customer: str
-    team: str
-    stage: Stage
-    priority: Priority
-    assignee: str
-    created_at: datetime
-
-
-# Filtered lists are counted this far, then shown as "10,000+": a count never scans the table.
-COUNT_CAP = 10_000
-
-
-@dataclass(frozen=True)
-class ListCount:
-    total: int
-    capped: bool = False  # there are more than ``total``
+__all__ = [
+    "COUNT_CAP",
+    "ListCount",
+    "SortKey",
+    "TicketFilter",
+    "TicketRow",
+    "TicketSort",
+]
 
 
 def _match(session: Session, flt: TicketFilter) -> fulltext.Match | None:

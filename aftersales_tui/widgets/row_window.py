@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..services.ticket_list import TicketRow
+from ..services.ticket_rows import TicketRow
 
 BLOCK = 64
 KEEP_BLOCKS = 24

@@ -2,20 +2,7 @@
 
 ``files`` reads the files, ``types`` says which record types exist and their columns,
 ``checks`` checks each record, ``writing`` writes what passed, ``run`` runs an import.
+
+Import what you need from those modules (this package imports nothing itself, so that the
+command line can list the type names from ``names`` without loading the records).
 """
-
-from __future__ import annotations
-
-from .files import ImportFileError
-from .run import Counts, ImportOptions, ImportReport, import_files
-from .types import TYPES, RecordType
-
-__all__ = [
-    "TYPES",
-    "Counts",
-    "ImportFileError",
-    "ImportOptions",
-    "ImportReport",
-    "RecordType",
-    "import_files",
-]

@@ -49,6 +49,7 @@ from ...models import (
     WorksheetTemplate,
 )
 from . import values as v
+from .names import TYPE_NAMES
 from .values import Reader
 
 EXT_REF_LENGTH = 64
@@ -305,6 +306,8 @@ TYPES: tuple[RecordType, ...] = (
         example="TK-001",
     ),
 )  # fmt: skip
+if tuple(t.name for t in TYPES) != TYPE_NAMES:  # a programming error, caught by any test
+    raise RuntimeError("importing.names.TYPE_NAMES differs from the types of importing.types")
 
 BY_NAME: dict[str, RecordType] = {t.name: t for t in TYPES}
 
