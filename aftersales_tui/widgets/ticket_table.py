@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
@@ -25,34 +23,9 @@ from ..i18n import _
 from ..services import Context
 from ..services import ticket_list as tl
 from ..workers import ReportsWorkerErrors
-from .literal import one_line
+from . import ticket_columns as columns
+from . import ticket_reads as reads
 from .row_window import BLOCK, BlockRead, RowWindow
-
-MARK = "●"
-PADDING = 1
-
-# (key, label, width); a width of 0 takes what is left for the title. The number column
-# also carries the mark (●) and is as wide as the widest number read so far.
-_COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("number", "#", 5),
-    ("title", _("Title"), 0),
-    ("customer", _("Customer"), 14),
-    ("team", _("Team"), 12),
-    ("stage", _("Stage"), 11),
-    ("priority", _("Pri"), 3),
-    ("assignee", _("Assigned"), 12),
-    ("age", _("Age"), 4),
-)
-# Dropped first when the table is narrow, in this order.
-_OPTIONAL = ("team", "assignee", "age", "customer")
-_MIN_TITLE = 18
-SORT_OF_COLUMN = {
-    "number": tl.SortKey.NUMBER,
-    "title": tl.SortKey.TITLE,
-    "stage": tl.SortKey.STAGE,
-    "priority": tl.SortKey.PRIORITY,
-    "age": tl.SortKey.AGE,
-}
 
 
 class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
@@ -122,7 +95,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._select_when_read = False
         self._typing_ahead = False
         self._wanted: tuple[int, tl.TicketFilter, tl.TicketSort, int] | None = None
-        self._shown_columns: tuple[tuple[str, str, int], ...] = ()
+        self._shown_columns: tuple[columns.Column, ...] = ()
 
     # --- what the list holds ----------------------------------------------------------------
 
@@ -192,11 +165,9 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     ) -> None:
         """The count and the block under the cursor, in one read."""
         try:
-            with self._db.read(cancel) as session:
-                counted = tl.count(session, self._ctx, flt)
-                cursor = max(0, min(cursor, counted.total - 1))
-                block = cursor // BLOCK
-                rows = tl.fetch_page(session, self._ctx, flt, sort, block * BLOCK, BLOCK)
+            counted, cursor, block, rows = reads.first_rows(
+                self._db, self._ctx, flt, sort, cursor, cancel
+            )
         except ReadCancelled:
             return  # a newer filter replaced it (the finally below starts that one)
         finally:
@@ -243,16 +214,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     @work(thread=True, group="ticket-blocks", exit_on_error=False)
     def _fetch_block(self, generation: int, read: BlockRead) -> None:
-        flt, sort = self.ticket_filter, self.ticket_sort
-        with self._db.read() as session:
-            if read.how == "after" and read.anchor is not None:
-                rows = tl.fetch_after(session, self._ctx, flt, sort, read.anchor, read.limit)
-            elif read.how == "before" and read.anchor is not None:
-                rows = tl.fetch_before(session, self._ctx, flt, sort, read.anchor, read.limit)
-            elif read.how == "from_end":
-                rows = tl.fetch_from_end(session, self._ctx, flt, sort, read.offset, read.limit)
-            else:
-                rows = tl.fetch_page(session, self._ctx, flt, sort, read.offset, read.limit)
+        rows = reads.block_rows(self._db, self._ctx, self.ticket_filter, self.ticket_sort, read)
         self.app.call_from_thread(self._block_read, generation, read.block, rows)
 
     def _block_read(self, generation: int, block: int, rows: list[tl.TicketRow]) -> None:
@@ -318,19 +280,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def _layout_columns(self) -> None:
         """The columns that fit; the title takes what the others leave."""
         width = self.scrollable_content_region.width or 100
-        digits = self.window.widest_number()
-        columns = [(key, label, digits + 1 if key == "number" else w) for key, label, w in _COLUMNS]
-        room = width
-
-        def fixed() -> int:
-            return sum(w + 2 * PADDING for _key, _label, w in columns if w)
-
-        for optional in _OPTIONAL:
-            if fixed() + _MIN_TITLE + 2 * PADDING <= room:
-                break
-            columns = [c for c in columns if c[0] != optional]
-        title = max(_MIN_TITLE, room - fixed() - 2 * PADDING)
-        self._shown_columns = tuple((key, label, w or title) for key, label, w in columns)
+        self._shown_columns = columns.layout(width, self.window.widest_number())
 
     @property
     def shown_columns(self) -> tuple[str, ...]:
@@ -345,9 +295,9 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:
-            header = self._line([self._header(k, label) for k, label, _w in self._shown_columns])
+            header = columns.header(self._shown_columns, self.ticket_sort)
             style = base + self.get_component_rich_style("ticket-table--header")
-            return self._strip(header, style, width)
+            return columns.strip(header, style, width, self.app.console)
         index = round(self.scroll_offset.y) + y - 1
         if not self.ready or index >= self.total:
             return Strip.blank(width, base)
@@ -355,51 +305,14 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         if row is None:
             self.call_after_refresh(self._fetch_missing)
             pending = self.get_component_rich_style("ticket-table--pending")
-            return self._strip(Text(" …"), base + pending, width)
+            return columns.strip(Text(" …"), base + pending, width, self.app.console)
         style = base
         if index == self.cursor:
             focused = "ticket-table--cursor" if self.has_focus else "ticket-table--cursor-blurred"
             style = base + self.get_component_rich_style(focused)
-        return self._strip(self._line(self._cells(row)), style, width)
-
-    def _strip(self, text: Text, style: Style, width: int) -> Strip:
-        segments = list(text.render(self.app.console))
-        strip = Strip(Segment.apply_style(segments, style), text.cell_len)
-        return strip.adjust_cell_length(width, style)
-
-    def _line(self, cells: list[Text]) -> Text:
-        line = Text(no_wrap=True, end="")
-        for (_key, _label, width), cell in zip(self._shown_columns, cells, strict=True):
-            cell = cell.copy()
-            cell.truncate(width, overflow="ellipsis", pad=True)
-            line.append(" " * PADDING)
-            line.append_text(cell)
-            line.append(" " * PADDING)
-        return line
-
-    def _header(self, key: str, label: str) -> Text:
-        if SORT_OF_COLUMN.get(key) == self.ticket_sort.key:
-            arrow = " ▼" if self.ticket_sort.descending else " ▲"
-            return Text(label + arrow)
-        return Text(label)
-
-    def _number(self, row: tl.TicketRow) -> Text:
-        if row.id in self.marked:
-            return Text.assemble((MARK, "bold"), str(row.number))
-        return Text(f" {row.number}")
-
-    def _cells(self, row: tl.TicketRow) -> list[Text]:
-        values = {
-            "number": lambda: self._number(row),
-            "title": lambda: one_line(row.title),
-            "customer": lambda: one_line(row.customer),
-            "team": lambda: one_line(row.team),
-            "stage": lambda: Text(fmt.stage_label(row.stage)),
-            "priority": lambda: Text(fmt.priority_stars(row.priority)),
-            "assignee": lambda: one_line(row.assignee),
-            "age": lambda: Text(fmt.age(row.created_at, self._ctx.now())),
-        }
-        return [values[key]() for key in self.shown_columns]
+        cells = columns.cells(self._shown_columns, row, row.id in self.marked, self._ctx)
+        line = columns.line(self._shown_columns, cells)
+        return columns.strip(line, style, width, self.app.console)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -499,14 +412,9 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
             self._move(index)
 
     def _header_clicked(self, x: int) -> None:
-        left = 0
-        for key, _label, width in self._shown_columns:
-            left += width + 2 * PADDING
-            if x < left:
-                sort = SORT_OF_COLUMN.get(key)
-                if sort is not None:
-                    self.post_message(self.SortRequested(sort))
-                return
+        sort = columns.sort_at(self._shown_columns, x)
+        if sort is not None:
+            self.post_message(self.SortRequested(sort))
 
     # --- marks --------------------------------------------------------------------------------
 

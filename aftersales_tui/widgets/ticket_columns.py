@@ -1,0 +1,116 @@
+"""The ticket list's columns: which fit a width, and how a row or the header is drawn."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.strip import Strip
+
+from .. import formatting as fmt
+from ..i18n import _
+from ..services import Context
+from ..services import ticket_list as tl
+from .literal import one_line
+
+MARK = "●"
+PADDING = 1
+
+# (key, label, width); a width of 0 takes what is left for the title. The number column
+# also carries the mark (●) and is as wide as the widest number read so far.
+Column = tuple[str, str, int]
+COLUMNS: tuple[Column, ...] = (
+    ("number", "#", 5),
+    ("title", _("Title"), 0),
+    ("customer", _("Customer"), 14),
+    ("team", _("Team"), 12),
+    ("stage", _("Stage"), 11),
+    ("priority", _("Pri"), 3),
+    ("assignee", _("Assigned"), 12),
+    ("age", _("Age"), 4),
+)
+# Dropped first when the table is narrow, in this order.
+OPTIONAL = ("team", "assignee", "age", "customer")
+MIN_TITLE = 18
+SORT_OF_COLUMN = {
+    "number": tl.SortKey.NUMBER,
+    "title": tl.SortKey.TITLE,
+    "stage": tl.SortKey.STAGE,
+    "priority": tl.SortKey.PRIORITY,
+    "age": tl.SortKey.AGE,
+}
+
+
+def layout(width: int, digits: int) -> tuple[Column, ...]:
+    """The columns that fit ``width``; the title takes what the others leave."""
+    columns = [(key, label, digits + 1 if key == "number" else w) for key, label, w in COLUMNS]
+    room = width
+
+    def fixed() -> int:
+        return sum(w + 2 * PADDING for _key, _label, w in columns if w)
+
+    for optional in OPTIONAL:
+        if fixed() + MIN_TITLE + 2 * PADDING <= room:
+            break
+        columns = [c for c in columns if c[0] != optional]
+    title = max(MIN_TITLE, room - fixed() - 2 * PADDING)
+    return tuple((key, label, w or title) for key, label, w in columns)
+
+
+def sort_at(columns: tuple[Column, ...], x: int) -> tl.SortKey | None:
+    """The sort of the header column at ``x`` (``None``: not a sortable column)."""
+    left = 0
+    for key, _label, width in columns:
+        left += width + 2 * PADDING
+        if x < left:
+            return SORT_OF_COLUMN.get(key)
+    return None
+
+
+def strip(text: Text, style: Style, width: int, console: Console) -> Strip:
+    segments = list(text.render(console))
+    line = Strip(Segment.apply_style(segments, style), text.cell_len)
+    return line.adjust_cell_length(width, style)
+
+
+def line(columns: tuple[Column, ...], cells: list[Text]) -> Text:
+    out = Text(no_wrap=True, end="")
+    for (_key, _label, width), cell in zip(columns, cells, strict=True):
+        cell = cell.copy()
+        cell.truncate(width, overflow="ellipsis", pad=True)
+        out.append(" " * PADDING)
+        out.append_text(cell)
+        out.append(" " * PADDING)
+    return out
+
+
+def header(columns: tuple[Column, ...], sort: tl.TicketSort) -> Text:
+    return line(columns, [_header_cell(key, label, sort) for key, label, _w in columns])
+
+
+def _header_cell(key: str, label: str, sort: tl.TicketSort) -> Text:
+    if SORT_OF_COLUMN.get(key) == sort.key:
+        arrow = " ▼" if sort.descending else " ▲"
+        return Text(label + arrow)
+    return Text(label)
+
+
+def _number(row: tl.TicketRow, marked: bool) -> Text:
+    if marked:
+        return Text.assemble((MARK, "bold"), str(row.number))
+    return Text(f" {row.number}")
+
+
+def cells(columns: tuple[Column, ...], row: tl.TicketRow, marked: bool, ctx: Context) -> list[Text]:
+    values = {
+        "number": lambda: _number(row, marked),
+        "title": lambda: one_line(row.title),
+        "customer": lambda: one_line(row.customer),
+        "team": lambda: one_line(row.team),
+        "stage": lambda: Text(fmt.stage_label(row.stage)),
+        "priority": lambda: Text(fmt.priority_stars(row.priority)),
+        "assignee": lambda: one_line(row.assignee),
+        "age": lambda: Text(fmt.age(row.created_at, ctx.now())),
+    }
+    return [values[key]() for key, _label, _w in columns]
