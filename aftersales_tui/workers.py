@@ -11,9 +11,9 @@ from typing import Any
 from textual.app import App
 from textual.worker import Worker, WorkerState
 
-from .db import StorageError
 from .i18n import _
 from .services import AfterSalesError
+from .storage_errors import StorageError
 
 
 def report_failure(app: App[Any], worker: Worker[Any]) -> None:

@@ -9,6 +9,7 @@ from textual.screen import Screen
 
 from ..desk import Desk, HasDesk
 from ..i18n import _
+from ..services.context import Context
 from ..workers import ReportsWorkerErrors
 
 
@@ -24,7 +25,17 @@ class DeskScreen(ReportsWorkerErrors, Screen[None]):
 
     @property
     def desk(self) -> Desk:
+        """The open desk (waits for it while it is being opened, after the first paint)."""
         return desk_of(self)
+
+    @property
+    def agent_ctx(self) -> Context:
+        """Who is acting, known before the desk is open."""
+        return cast(HasDesk, self.app).agent_ctx
+
+    @property
+    def agent_name(self) -> str:
+        return cast(HasDesk, self.app).agent_name
 
     def action_back(self) -> None:
         self.dismiss(None)

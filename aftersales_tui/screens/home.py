@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,24 +13,28 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input
 
 from .. import formatting as fmt
+from ..enums import Stage
 from ..i18n import _
-from ..models import Stage
-from ..services import directory, linked, tickets
-from ..services import ticket_list as tl
-from ..services.tickets import TicketDetail
+from ..services import ticket_rows as tl
 from ..widgets.literal import one_line
 from ..widgets.smart_buttons import SmartButtonPanel
 from ..widgets.ticket_summary import TicketSummary
 from ..widgets.ticket_table import TicketTable
 from ..widgets.title_bar import TitleBar
-from . import triage_flow
 from .base import DeskScreen
 from .picker import Pick, PickerModal
+
+if TYPE_CHECKING:
+    from ..services import linked
+    from ..services.tickets import TicketDetail
 
 WARM_UP_AFTER_S = 0.5
 
 
 class HomeScreen(DeskScreen):
+    """What the first paint needs loads with this module; the services load later, in
+    threads or when a key asks for them (the desk may still be opening meanwhile)."""
+
     BINDINGS = [
         Binding("slash", "filter", _("Filter"), key_display="/", id="filter"),
         Binding("enter", "open", _("Open ticket"), id="open"),
@@ -66,9 +71,14 @@ class HomeScreen(DeskScreen):
         Binding("q", "quit", _("Quit"), id="quit", show=False),
     ]
 
+    # The list has the focus from the start: keys typed while the desk starts ("/lamp"
+    # typed at once over SSH) find the list's keys, not the hidden filter box.
+    AUTO_FOCUS = "#tickets"
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (96, "-wide"), (130, "-very-wide")]
 
     _filter_submitted = False
+    _first_shown = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="home-bar")
@@ -80,9 +90,9 @@ class HomeScreen(DeskScreen):
                     compact=True,
                     select_on_focus=False,
                 )
-                yield TicketTable(self.desk.db, self.desk.ctx, id="tickets")
+                yield TicketTable(lambda: self.desk.db, self.agent_ctx, id="tickets")
             with Vertical(id="side-pane"):
-                yield TicketSummary(self.desk.ctx, id="summary")
+                yield TicketSummary(self.agent_ctx, id="summary")
                 yield SmartButtonPanel(id="home-smart", classes="smart-grid")
         yield Footer(compact=True)
 
@@ -94,7 +104,19 @@ class HomeScreen(DeskScreen):
         self.query_one("#list-pane").border_title = _("Tickets")
         self.query_one("#filter", Input).display = False
         self.table.focus()
+        first = getattr(self.app, "first_page", None)
+        if first is not None:  # read before the desk was opened: shown at once
+            self._first_shown = True
+            self.table.show_first(first.count, first.rows)
         self._update_bar()
+        self.call_after_refresh(self._first_painted)
+
+    def _first_painted(self) -> None:
+        """The first rows are on screen: open the desk now if it is not open yet, then warm
+        up the ticket screen."""
+        open_desk = getattr(self.app, "open_desk", None)
+        if open_desk is not None:
+            open_desk()
         self.set_timer(WARM_UP_AFTER_S, self._warm_up)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
@@ -104,7 +126,11 @@ class HomeScreen(DeskScreen):
         import_module("aftersales_tui.screens.ticket")
 
     def on_screen_resume(self) -> None:
-        """Shown for the first time, or again after a ticket or a modal: read the list."""
+        """Shown for the first time, or again after a ticket or a modal: read the list
+        (not when it is showing the rows just read before the desk was opened)."""
+        if self._first_shown:
+            self._first_shown = False
+            return
         self.refresh_list()
 
     def refresh_list(self) -> None:
@@ -131,10 +157,12 @@ class HomeScreen(DeskScreen):
             parts.append(_("filter: {filters}").format(filters=", ".join(active)))
         if self.table.marked:
             parts.append(_("{n} marked").format(n=len(self.table.marked)))
-        agent = one_line(_("agent: {name}").format(name=self.desk.agent_name))
+        agent = one_line(_("agent: {name}").format(name=self.agent_name))
         self.query_one(TitleBar).show(one_line(" · ".join(parts)), agent)
 
     def _team_name(self, team_id: int) -> str:
+        from ..services import directory
+
         with self.desk.db.read() as session:
             return next((t.label for t in directory.teams(session) if t.id == team_id), "")
 
@@ -150,6 +178,8 @@ class HomeScreen(DeskScreen):
 
     @work(thread=True, exclusive=True, group="home-panel", exit_on_error=False)
     def _load_panel(self, ticket_id: int | None) -> None:
+        from ..services import linked, tickets
+
         if ticket_id is None:
             self.app.call_from_thread(self._show_panel, None, [])
             return
@@ -225,6 +255,8 @@ class HomeScreen(DeskScreen):
         self.table.reload(flt.with_(unassigned=not flt.unassigned, mine=False))
 
     def action_filter_team(self) -> None:
+        from ..services import directory
+
         with self.desk.db.read() as session:
             teams = directory.teams(session)
         options: list[tuple[str, int | None]] = [(_("All teams"), None)]
@@ -316,15 +348,23 @@ class HomeScreen(DeskScreen):
         self.refresh_list()
 
     def action_assign(self) -> None:
+        from . import triage_flow
+
         triage_flow.assign(self, self.table.targets(), self._after_triage)
 
     def action_stage(self) -> None:
+        from . import triage_flow
+
         triage_flow.change_stage(self, self.table.targets(), self._after_triage)
 
     def action_priority(self) -> None:
+        from . import triage_flow
+
         triage_flow.change_priority(self, self.table.targets(), self._after_triage)
 
     def action_follow(self) -> None:
+        from . import triage_flow
+
         triage_flow.toggle_follow(self, self.table.targets(), self._after_triage)
 
     def action_team_settings(self) -> None:

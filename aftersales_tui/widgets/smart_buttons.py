@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,7 +13,9 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ..i18n import _
-from ..services.linked import LinkKind, SmartButton
+
+if TYPE_CHECKING:
+    from ..services.linked import LinkKind, SmartButton
 
 
 class SmartButtonBox(Static):

@@ -11,7 +11,7 @@ from textual.strip import Strip
 from .. import formatting as fmt
 from ..i18n import _
 from ..services import Context
-from ..services import ticket_list as tl
+from ..services import ticket_rows as tl
 from .literal import one_line
 
 MARK = "●"

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import Static
 
 from .. import formatting as fmt
 from ..i18n import _
-from ..services import Context
-from ..services.tickets import TicketDetail
+from ..services.context import Context
 from .literal import literal, one_line
+
+if TYPE_CHECKING:
+    from ..services.tickets import TicketDetail
 
 DESCRIPTION_LINES = 4
 

@@ -7,7 +7,9 @@ blocks, in background threads; a row not read yet shows as ``…`` for the momen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, work
@@ -18,14 +20,16 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from .. import formatting as fmt
-from ..db import Cancel, Database, ReadCancelled
 from ..i18n import _
-from ..services import Context
-from ..services import ticket_list as tl
+from ..services import ticket_rows as tl
+from ..services.context import Context
+from ..storage_cancel import Cancel, ReadCancelled
 from ..workers import ReportsWorkerErrors
 from . import ticket_columns as columns
-from . import ticket_reads as reads
 from .row_window import BLOCK, BlockRead, RowWindow
+
+if TYPE_CHECKING:
+    from ..db import Database
 
 
 class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
@@ -77,9 +81,13 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
 
         ticket_id: int
 
-    def __init__(self, db: Database, ctx: Context, *, id: str | None = None) -> None:
+    def __init__(
+        self, database: Callable[[], Database], ctx: Context, *, id: str | None = None
+    ) -> None:
+        """``database`` gives the open database; the list calls it in its reading threads
+        only, so that it may wait there while the desk is being opened."""
         super().__init__(id=id)
-        self._db = db
+        self._database = database
         self._ctx = ctx
         self.ticket_filter = tl.TicketFilter()
         self.ticket_sort = tl.TicketSort()
@@ -96,6 +104,10 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._typing_ahead = False
         self._wanted: tuple[int, tl.TicketFilter, tl.TicketSort, int] | None = None
         self._shown_columns: tuple[columns.Column, ...] = ()
+
+    @property
+    def _db(self) -> Database:
+        return self._database()
 
     # --- what the list holds ----------------------------------------------------------------
 
@@ -164,6 +176,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         cancel: Cancel,
     ) -> None:
         """The count and the block under the cursor, in one read."""
+        from . import ticket_reads as reads  # loads the storage layer: never before a paint
+
         try:
             counted, cursor, block, rows = reads.first_rows(
                 self._db, self._ctx, flt, sort, cursor, cancel
@@ -173,6 +187,10 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         finally:
             self.app.call_from_thread(self._read_finished)
         self.app.call_from_thread(self._loaded, generation, counted, cursor, block, rows)
+
+    def show_first(self, total: int, rows: list[tl.TicketRow]) -> None:
+        """The first rows, read before the database was opened (``services.first_page``)."""
+        self._loaded(self._generation, tl.ListCount(total), 0, 0, rows)
 
     def _read_finished(self) -> None:
         self._reading = False
@@ -214,6 +232,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     @work(thread=True, group="ticket-blocks", exit_on_error=False)
     def _fetch_block(self, generation: int, read: BlockRead) -> None:
+        from . import ticket_reads as reads
+
         rows = reads.block_rows(self._db, self._ctx, self.ticket_filter, self.ticket_sort, read)
         self.app.call_from_thread(self._block_read, generation, read.block, rows)
 
@@ -232,8 +252,10 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="ticket-count", exit_on_error=False)
     def _count_further(self, generation: int, cap: int | None, then_last: bool = False) -> None:
         """Count past the cap (``None``: to the end) once the agent goes that far."""
+        from ..services import ticket_list
+
         with self._db.read() as session:
-            counted = tl.count(session, self._ctx, self.ticket_filter, cap or 2**62)
+            counted = ticket_list.count(session, self._ctx, self.ticket_filter, cap or 2**62)
         self.app.call_from_thread(self._counted_further, generation, counted, then_last)
 
     def _counted_further(self, generation: int, counted: tl.ListCount, then_last: bool) -> None:
@@ -252,8 +274,10 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="ticket-find", exit_on_error=False)
     def _find(self, flt: tl.TicketFilter, sort: tl.TicketSort, number: int) -> None:
+        from ..services import ticket_list
+
         with self._db.read() as session:
-            index = tl.position(session, self._ctx, flt, sort, number)
+            index = ticket_list.position(session, self._ctx, flt, sort, number)
         self.app.call_from_thread(self._found, (flt, sort), number, index)
 
     def _found(
