@@ -67,9 +67,13 @@ class DeskOpening:
         then()
 
     def wait(self) -> Desk:
-        """The open desk, once opened (starting the opening if nobody has); raises what
-        stopped it from opening."""
-        self.start()
+        """The open desk, once opened; raises what stopped it from opening.
+
+        On the main thread, starts the opening if nobody has. A background thread (a read
+        of the list, say) only waits: the opening starts once the first rows are painted,
+        and must not compete with that paint."""
+        if threading.current_thread() is threading.main_thread():
+            self.start()
         self._done.wait()
         if self._desk is None:
             assert self.failure is not None

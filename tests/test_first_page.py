@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from datetime import UTC
 from pathlib import Path
 
@@ -185,3 +186,22 @@ def test_the_first_paint_loads_no_sqlalchemy(demo_db: Database, tmp_path: Path) 
     with demo_db.read() as session:
         shown = min(BLOCK, tl.count(session, Context(), tl.TicketFilter()).total)
     assert seen == {"at_paint": [], "rows": shown, "code": 0, "after": True}
+
+
+def test_a_background_thread_waits_for_the_opening_without_starting_it(db: Database) -> None:
+    """A read of the list asks for the desk at once; only the paint (or the main thread)
+    starts the opening, so that nothing competes with the first paint."""
+    opened: list[int] = []
+
+    def open_desk() -> Desk:
+        opened.append(1)
+        return Desk(db=db, ctx=Context())
+
+    opening = DeskOpening(first_page.FirstPage(Context(), "Mia", 0, []), open_desk)
+    waiting = threading.Thread(target=opening.wait)
+    waiting.start()
+    waiting.join(0.3)
+    assert waiting.is_alive() and not opening.started and opened == []
+    opening.start()
+    waiting.join(10)
+    assert not waiting.is_alive() and opened == [1] and opening.wait().db is db
