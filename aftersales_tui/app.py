@@ -31,6 +31,7 @@ class AfterSalesApp(ReportsWorkerErrors, App[None]):
         STYLES / "field_service.tcss",
         STYLES / "repairs.tcss",
         STYLES / "returns.tcss",
+        STYLES / "record_picker.tcss",
     ]
     ENABLE_COMMAND_PALETTE = True
 

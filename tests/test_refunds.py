@@ -23,8 +23,9 @@ from aftersales_tui.models import (
     Ticket,
     Tracking,
 )
-from aftersales_tui.services import ledger, refunds
+from aftersales_tui.services import directory, ledger, refunds
 from aftersales_tui.services.context import Context, frozen_clock
+from aftersales_tui.services.directory import Choice
 from aftersales_tui.services.errors import AfterSalesError
 from aftersales_tui.services.refunds import (
     RefundMode,
@@ -133,7 +134,8 @@ def test_lot_is_shown_only_for_a_tracked_product(shop: Shop, ctx: Context) -> No
     tracked = refunds.defaults(shop.db, ctx, shop.ticket(1, product_id=printer, lot_id=sn1))
     assert tracked.lot_visible
     assert tracked.scope.lot_id == sn1
-    assert [(c.id, c.label) for c in tracked.lots] == [(sn1, "SN-1"), (sn2, "SN-2")]
+    assert tracked.lot == Choice(sn1, "SN-1")  # the others are searched for, not offered
+    assert directory.find_lots(shop.db, printer, "sn") == [Choice(sn1, "SN-1"), Choice(sn2, "SN-2")]
 
     # An untracked product hides the field and forgets a lot left in the scope.
     untracked = refunds.defaults(shop.db, ctx, tracked.ticket_id, RefundScope(None, shop.desk, sn1))
@@ -143,7 +145,7 @@ def test_lot_is_shown_only_for_a_tracked_product(shop: Shop, ctx: Context) -> No
 
     nothing = refunds.defaults(shop.db, ctx, shop.ticket(2))
     assert not nothing.lot_visible
-    assert nothing.lots == ()
+    assert nothing.lot is None
 
 
 def test_a_lot_leaves_out_invoices_naming_another_lot(shop: Shop, ctx: Context) -> None:
@@ -761,7 +763,8 @@ def test_demo_ticket_1042_offer(demo_db: Database, ctx: Context) -> None:
     assert [o.label for o in offer.orders] == ["S00042"]
     assert offer.scope.sale_order_id == offer.orders[0].id
     assert offer.lot_visible
-    assert [c.label for c in offer.lots if c.id == offer.scope.lot_id] == ["SN-00042"]
+    assert offer.lot is not None and offer.lot.label == "SN-00042"
+    assert offer.lot.id == offer.scope.lot_id
     assert offer.reason == "Helpdesk Ticket #1042"
     assert offer.reversal_date == TODAY
     # The LaserJet SN-00042 is already in draft credit note RINV/2026/00002.

@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Select
 
 from aftersales_tui.db import Database
 from aftersales_tui.services import Context, repairs
+from aftersales_tui.widgets.record_picker import RecordPicker
 
 from .repair_builders import another_repair
 from .test_repair_flows import ONE_REPAIR, UNTRACKED, add_part, open_repairs_button
@@ -88,7 +88,7 @@ def test_repair_missing_lot(snap_compare: SnapCompare, demo_db: Database, ctx: C
 
     async def run_before(pilot: Pilot[None]) -> None:
         await open_modal(pilot)
-        pilot.app.screen.query_one("#lot_id", Select).clear()
+        pilot.app.screen.query_one("#lot_id", RecordPicker).choose(None)
         await press(pilot, "ctrl+s")
 
     assert shot(snap_compare, demo_db, ctx, run_before)
