@@ -166,6 +166,25 @@ def test_a_lot_leaves_out_invoices_naming_another_lot(shop: Shop, ctx: Context) 
     assert {i.id for i in l2_offer.invoices} == {other_lot, no_lot}
 
 
+def test_a_lot_of_another_product_is_refused(shop: Shop, ctx: Context) -> None:
+    printer = f.product(shop.db, "Printer", tracking=Tracking.SERIAL)
+    scanner = f.product(shop.db, "Scanner", tracking=Tracking.SERIAL)
+    sn1 = lot(shop.db, printer, "SN-1")
+    scanners = lot(shop.db, scanner, "SC-1")
+    shop.invoice(Line(printer, "1", "900", sn1))
+    ticket_id = shop.ticket(product_id=printer, lot_id=sn1)
+    offer = refunds.defaults(shop.db, ctx, ticket_id)
+    invoice_ids = tuple(i.id for i in offer.invoices)
+    assert invoice_ids
+
+    foreign = RefundScope(offer.scope.sale_order_id, printer, scanners)
+    request = ask(offer, invoice_ids=invoice_ids, scope=foreign)
+    error = refuse(shop.db, ctx, ticket_id, request, "lot_id")
+    assert error.message == "This lot/serial number is not one of Printer"
+    # The modal, asked for that scope, forgets the lot instead of offering it.
+    assert refunds.defaults(shop.db, ctx, ticket_id, foreign).lot is None
+
+
 # --- defaults: which invoices are offered --------------------------------------------------
 
 

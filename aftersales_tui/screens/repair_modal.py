@@ -101,6 +101,8 @@ class RepairModal(ActionModal[RepairRequest]):
     def fields(self) -> ComposeResult:
         offer, values = self.offer, self._values
         products = [Choice(p.id, p.label) for p in offer.products]
+        # The offer's lot is the scope's or its return's; a request reopened keeps its own.
+        lot = offer.lot if offer.lot is not None and offer.lot.id == values.lot_id else None
         locked = repairs.refusal(offer.name, offer.state, Step.SAVE) if offer.repair_id else None
         if locked:
             yield Static(Text("⚠ ").append_text(literal(locked)), classes="form-note")
@@ -114,9 +116,7 @@ class RepairModal(ActionModal[RepairRequest]):
                 )
                 yield from self.form_row(
                     _("Lot/Serial"),
-                    lot_picker(
-                        "lot_id", self._db, values.product_id, offer.lot, blank=_("(choose)")
-                    ),
+                    lot_picker("lot_id", self._db, values.product_id, lot, blank=_("(choose)")),
                     shown=offer.lot_visible,
                 )
                 yield from self.form_row(

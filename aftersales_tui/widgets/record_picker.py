@@ -15,7 +15,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
@@ -88,7 +88,11 @@ class RecordPicker(Widget, can_focus=True):
     # --- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(self._current_text(), classes="picker-current")
+        with Horizontal(classes="picker-current"):
+            label = Static(self._current_text(), classes="picker-label")
+            label.set_class(self._chosen is None, "-blank")
+            yield label
+            yield Static("▼", classes="picker-arrow")
         with Vertical(classes="picker-dropdown") as dropdown:
             dropdown.display = False
             yield Input(
@@ -101,11 +105,13 @@ class RecordPicker(Widget, can_focus=True):
 
     def _current_text(self) -> Text:
         if self._chosen is None:
-            return Text(self._blank, style="dim")
+            return Text(self._blank)
         return one_line(self._chosen.label)
 
     def _show_current(self) -> None:
-        self.query_one(".picker-current", Static).update(self._current_text())
+        label = self.query_one(".picker-label", Static)
+        label.update(self._current_text())
+        label.set_class(self._chosen is None, "-blank")
 
     @property
     def is_open(self) -> bool:
