@@ -202,9 +202,7 @@ class RecordPicker(Widget, can_focus=True):
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
         matches = self.query_one(".picker-matches", OptionList)
-        if matches.highlighted is None:
-            self.close()
-        else:
+        if matches.highlighted is not None:  # else nothing matches: the search stays open
             self._chose_option(matches.get_option_at_index(matches.highlighted))
 
     @on(OptionList.OptionSelected, ".picker-matches")
