@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import product as combinations
+from math import prod
 from typing import Any
 
 from sqlalchemy import ColumnElement, union_all
@@ -17,6 +18,7 @@ from .errors import AfterSalesError
 
 SEARCH_LIMIT = 50
 PICK_LIMIT = 20  # what a record picker offers at most for what the agent typed
+SPELLINGS = 8  # index ranges a search reads at most (spellings of the prefix in either case)
 
 
 @dataclass(frozen=True)
@@ -86,9 +88,10 @@ def _starting_with(
     by name, read through the index on the name.
 
     On SQLite, whose indexes order names byte by byte, a case-insensitive LIKE cannot use
-    the index: the search reads one index range per spelling of the first letters in either
-    case (``"mar"``: ``MAR..``, ``MAr..``, ..., ``mar..``), each stopping after ``limit``
-    matches, and keeps the first ``limit`` of them all.
+    the index: the search reads one index range per spelling of the start of the prefix in
+    either case (``"mar"``: ``MAR..``, ``MAr..``, ..., ``mar..``; ``"sn-0001"``: ``SN-0001..``,
+    ``Sn-0001..``, ``sN-0001..``, ``sn-0001..``), at most ``SPELLINGS`` ranges, each stopping
+    after ``limit`` matches, and keeps the first ``limit`` of them all.
     """
     prefix = prefix.strip()
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -97,7 +100,12 @@ def _starting_with(
     if not prefix or session.get_bind().dialect.name != "sqlite":
         query = base.where(match).order_by(name_column).limit(limit)
         return [Choice(i or 0, name) for i, name in session.exec(query).all()]
-    cases = [sorted({c.lower(), c.upper()}) for c in prefix[:3]]
+    cases: list[list[str]] = []
+    for char in prefix:
+        case = sorted({char.lower(), char.upper()})
+        if len(case) * prod(len(c) for c in cases) > SPELLINGS:
+            break
+        cases.append(case)
     ranges = [
         base.where(name_column >= s, name_column < s[:-1] + chr(ord(s[-1]) + 1), match)
         .order_by(name_column)
