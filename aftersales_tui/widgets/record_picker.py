@@ -101,7 +101,9 @@ class RecordPicker(Widget, can_focus=True):
                 select_on_focus=False,
                 compact=True,
             )
-            yield OptionList(classes="picker-matches", compact=True)
+            matches = OptionList(classes="picker-matches", compact=True)
+            matches.can_focus = False  # up/down from the search box move in it; tab leaves
+            yield matches
 
     def _current_text(self) -> Text:
         if self._chosen is None:
@@ -124,13 +126,20 @@ class RecordPicker(Widget, can_focus=True):
     # --- opening, searching, choosing ---------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """A letter typed on the closed field starts a search with it."""
+        """A letter typed on the closed field starts a search with it (and the letters typed
+        before the search box has the focus go on into it)."""
         if self.app.focused is not self or self.disabled:
             return
-        if event.is_printable and event.character and event.character != " ":
-            event.stop()
-            event.prevent_default()
+        if not event.is_printable or not event.character:
+            return
+        if self.is_open:
+            self.query_one(".picker-search", Input).insert_text_at_cursor(event.character)
+        elif event.character != " ":
             self._open(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     def action_open(self) -> None:
         if not self.is_open and not self.disabled:
