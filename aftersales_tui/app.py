@@ -35,6 +35,7 @@ class AfterSalesApp(ReportsWorkerErrors, App[None]):
         STYLES / "field_service.tcss",
         STYLES / "repairs.tcss",
         STYLES / "returns.tcss",
+        STYLES / "record_picker.tcss",
     ]
     ENABLE_COMMAND_PALETTE = True
 

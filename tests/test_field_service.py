@@ -114,7 +114,7 @@ def test_defaults_with_worksheets(desk: Desk) -> None:
     )
     assert offer.project_id == desk.fsm_eu
     assert offer.partner_id == desk.customer_id
-    assert Choice(desk.customer_id, "Azure Interior") in offer.customers
+    assert offer.customer == Choice(desk.customer_id, "Azure Interior")
     assert offer.templates == (
         Choice(desk.checklist, "Appliance Installation Checklist"),
         Choice(desk.report, "On-site Intervention Report"),
@@ -190,8 +190,7 @@ def test_no_field_service_project_at_all(db: Database, ctx: Context) -> None:
 def test_defaults_of_a_ticket_without_customer(desk: Desk) -> None:
     nobody = f.ticket(desk.db, desk.team_id, 43, "Voicemail: broken chair")
     offer = field_service.defaults(desk.db, desk.ctx, nobody)
-    assert offer.partner_id is None
-    assert Choice(desk.customer_id, "Azure Interior") in offer.customers
+    assert (offer.partner_id, offer.customer) == (None, None)
 
 
 # --- the rules of Create Task ------------------------------------------------------------

@@ -21,6 +21,7 @@ from aftersales_tui.screens.ticket import TicketScreen
 from aftersales_tui.services import Context, field_service, tickets
 from aftersales_tui.services.field_service import TaskRequest
 from aftersales_tui.services.linked import LinkKind
+from aftersales_tui.widgets.record_picker import RecordPicker
 from aftersales_tui.widgets.smart_buttons import SmartButtonBox
 
 from .test_flows import rendered_text
@@ -182,10 +183,12 @@ async def test_customer_required_then_written_back(demo_db: Database, ctx: Conte
         assert isinstance(modal, FieldServiceModal)  # reopened with the error
         error = str(modal.query_one("#partner_id-error").render())
         assert "Choose the customer to visit" in error
-        assert app.focused is modal.query_one("#partner_id", Select)
+        picker = modal.query_one("#partner_id", RecordPicker)
+        assert app.focused is picker
         assert tasks_of(demo_db, NO_CUSTOMER) == []
-        customer = modal.offer.customers[0]
-        modal.query_one("#partner_id", Select).value = customer.id
+        await press(pilot, "a", "z", "u", "enter")  # typed: the first customer named "Azu..."
+        customer = picker.chosen
+        assert customer is not None and customer.label == "Azure Interior"
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, TicketScreen)
         assert customer.label in shown(app.screen, "#ticket-fields")

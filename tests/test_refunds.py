@@ -23,8 +23,9 @@ from aftersales_tui.models import (
     Ticket,
     Tracking,
 )
-from aftersales_tui.services import ledger, refunds
+from aftersales_tui.services import directory, ledger, refunds
 from aftersales_tui.services.context import Context, frozen_clock
+from aftersales_tui.services.directory import Choice
 from aftersales_tui.services.errors import AfterSalesError
 from aftersales_tui.services.refunds import (
     RefundMode,
@@ -133,7 +134,8 @@ def test_lot_is_shown_only_for_a_tracked_product(shop: Shop, ctx: Context) -> No
     tracked = refunds.defaults(shop.db, ctx, shop.ticket(1, product_id=printer, lot_id=sn1))
     assert tracked.lot_visible
     assert tracked.scope.lot_id == sn1
-    assert [(c.id, c.label) for c in tracked.lots] == [(sn1, "SN-1"), (sn2, "SN-2")]
+    assert tracked.lot == Choice(sn1, "SN-1")  # the others are searched for, not offered
+    assert directory.find_lots(shop.db, printer, "sn") == [Choice(sn1, "SN-1"), Choice(sn2, "SN-2")]
 
     # An untracked product hides the field and forgets a lot left in the scope.
     untracked = refunds.defaults(shop.db, ctx, tracked.ticket_id, RefundScope(None, shop.desk, sn1))
@@ -143,7 +145,7 @@ def test_lot_is_shown_only_for_a_tracked_product(shop: Shop, ctx: Context) -> No
 
     nothing = refunds.defaults(shop.db, ctx, shop.ticket(2))
     assert not nothing.lot_visible
-    assert nothing.lots == ()
+    assert nothing.lot is None
 
 
 def test_a_lot_leaves_out_invoices_naming_another_lot(shop: Shop, ctx: Context) -> None:
@@ -162,6 +164,25 @@ def test_a_lot_leaves_out_invoices_naming_another_lot(shop: Shop, ctx: Context) 
 
     l2_offer = refunds.defaults(shop.db, ctx, ticket_id, RefundScope(None, printer, l2))
     assert {i.id for i in l2_offer.invoices} == {other_lot, no_lot}
+
+
+def test_a_lot_of_another_product_is_refused(shop: Shop, ctx: Context) -> None:
+    printer = f.product(shop.db, "Printer", tracking=Tracking.SERIAL)
+    scanner = f.product(shop.db, "Scanner", tracking=Tracking.SERIAL)
+    sn1 = lot(shop.db, printer, "SN-1")
+    scanners = lot(shop.db, scanner, "SC-1")
+    shop.invoice(Line(printer, "1", "900", sn1))
+    ticket_id = shop.ticket(product_id=printer, lot_id=sn1)
+    offer = refunds.defaults(shop.db, ctx, ticket_id)
+    invoice_ids = tuple(i.id for i in offer.invoices)
+    assert invoice_ids
+
+    foreign = RefundScope(offer.scope.sale_order_id, printer, scanners)
+    request = ask(offer, invoice_ids=invoice_ids, scope=foreign)
+    error = refuse(shop.db, ctx, ticket_id, request, "lot_id")
+    assert error.message == "This lot/serial number is not one of Printer"
+    # The modal, asked for that scope, forgets the lot instead of offering it.
+    assert refunds.defaults(shop.db, ctx, ticket_id, foreign).lot is None
 
 
 # --- defaults: which invoices are offered --------------------------------------------------
@@ -761,7 +782,8 @@ def test_demo_ticket_1042_offer(demo_db: Database, ctx: Context) -> None:
     assert [o.label for o in offer.orders] == ["S00042"]
     assert offer.scope.sale_order_id == offer.orders[0].id
     assert offer.lot_visible
-    assert [c.label for c in offer.lots if c.id == offer.scope.lot_id] == ["SN-00042"]
+    assert offer.lot is not None and offer.lot.label == "SN-00042"
+    assert offer.lot.id == offer.scope.lot_id
     assert offer.reason == "Helpdesk Ticket #1042"
     assert offer.reversal_date == TODAY
     # The LaserJet SN-00042 is already in draft credit note RINV/2026/00002.

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, Input, Select, TabbedContent
+from textual.widgets import Button, Checkbox, Input, TabbedContent
 
 from aftersales_tui.app import AfterSalesApp
 from aftersales_tui.db import Database
@@ -27,6 +27,7 @@ from aftersales_tui.screens.repairs import RepairsScreen
 from aftersales_tui.screens.ticket import TicketScreen
 from aftersales_tui.services import Context, tickets
 from aftersales_tui.services.linked import LinkKind
+from aftersales_tui.widgets.record_picker import RecordPicker
 
 from .repair_builders import another_repair
 from .ui import (
@@ -168,7 +169,8 @@ async def test_a_tracked_product_without_lot_is_refused_next_to_the_field(
     demo_db: Database, ctx: Context
 ) -> None:
     async with repair_form(demo_db, ctx, NO_REPAIR) as (app, pilot):
-        app.screen.query_one("#lot_id", Select).clear()
+        app.screen.query_one("#lot_id", RecordPicker).focus()
+        await press(pilot, "delete")  # the lot cleared
         app.screen.query_one("#description", Input).value = "Fridge compressor"
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, RepairModal)
@@ -249,7 +251,7 @@ async def test_one_repair_opens_it_and_starts_it(demo_db: Database, ctx: Context
     app = make_app(demo_db, ctx)
     async with app.run_test(size=(100, 30)) as pilot:
         editor = await editor_of(pilot, demo_db, ONE_REPAIR)
-        assert editor.query_one("#lot_id", Select).value == editor.offer.initial.lot_id
+        assert editor.query_one("#lot_id", RecordPicker).value == editor.offer.initial.lot_id
         assert [b.id for b in editor.query(Button)][-5:] == [
             "step-save",
             "step-start",

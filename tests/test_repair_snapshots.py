@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Select
 
 from aftersales_tui.db import Database
 from aftersales_tui.services import Context, repairs
+from aftersales_tui.widgets.record_picker import RecordPicker
 
 from .repair_builders import another_repair
 from .test_repair_flows import ONE_REPAIR, UNTRACKED, add_part, open_repairs_button
@@ -88,7 +88,7 @@ def test_repair_missing_lot(snap_compare: SnapCompare, demo_db: Database, ctx: C
 
     async def run_before(pilot: Pilot[None]) -> None:
         await open_modal(pilot)
-        pilot.app.screen.query_one("#lot_id", Select).clear()
+        pilot.app.screen.query_one("#lot_id", RecordPicker).choose(None)
         await press(pilot, "ctrl+s")
 
     assert shot(snap_compare, demo_db, ctx, run_before)
@@ -129,3 +129,22 @@ def test_repair_modal_80x24(snap_compare: SnapCompare, demo_db: Database, ctx: C
         await add_part(pilot, "fuser")
 
     assert snap_compare(make_app(demo_db, ctx), terminal_size=NARROW, run_before=run_before)
+
+
+def test_repair_customer_search_80x24(
+    snap_compare: SnapCompare, demo_db: Database, ctx: Context
+) -> None:
+    """The customer picker's search open over the form: what was typed, the first matches."""
+    run_before = repair_modal(demo_db, ONE_REPAIR, "a")
+    assert snap_compare(make_app(demo_db, ctx), terminal_size=NARROW, run_before=run_before)
+
+
+def test_repair_lot_search(snap_compare: SnapCompare, demo_db: Database, ctx: Context) -> None:
+    """The lot picker's search: only the product's serial numbers starting with what was typed."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await repair_modal(demo_db, ONE_REPAIR)(pilot)
+        pilot.app.screen.query_one("#lot_id", RecordPicker).focus()
+        await press(pilot, "s", "n", "minus", "0", "0", "0")
+
+    assert shot(snap_compare, demo_db, ctx, run_before)

@@ -21,6 +21,7 @@ from aftersales_tui.models import (
     Tracking,
 )
 from aftersales_tui.services import Context, repairs, tickets
+from aftersales_tui.services.directory import Choice
 from aftersales_tui.services.errors import AfterSalesError
 from aftersales_tui.services.repairs import (
     PartRequest,
@@ -104,7 +105,7 @@ def test_defaults_come_from_the_ticket(shop: Workshop, agent_ctx: Context) -> No
         None,
     )
     assert offer.lot_visible is True
-    assert [c.label for c in offer.lots] == ["SN-00042"]
+    assert offer.lot == Choice(shop.serial, "SN-00042")
     assert offer.returns == ()
     assert initial.return_id is None
     assert (offer.repair_id, offer.name, offer.ticket_ref) == (None, "New", "#1042")
@@ -167,7 +168,7 @@ def test_the_returns_lot_fills_a_missing_lot(shop: Workshop, agent_ctx: Context)
 def test_an_untracked_product_hides_the_lot(shop: Workshop, agent_ctx: Context) -> None:
     scope = RepairScope(shop.customer_id, shop.fuser, shop.serial)
     offer = repairs.defaults(shop.db, agent_ctx, shop.ticket_id, scope)
-    assert (offer.lot_visible, offer.lots, offer.initial.lot_id) == (False, (), None)
+    assert (offer.lot_visible, offer.lot, offer.initial.lot_id) == (False, None, None)
     result = create(shop, agent_ctx, request(shop, product_id=shop.fuser, lot_id=shop.serial))
     assert stored(shop.db, result.id).lot_id is None
 
@@ -740,5 +741,5 @@ def test_the_demo_default_return_of_ticket_1042(demo_db: Database, ctx: Context)
     offer = repairs.defaults(demo_db, ctx, ticket_id(demo_db, 1042))
     labels = {c.id: c.label for c in offer.returns}
     assert labels[offer.initial.return_id or 0] == "WH/RET/00004 (ready)"
-    lots = {c.id: c.label for c in offer.lots}
-    assert lots[offer.initial.lot_id or 0] == "SN-00042"
+    assert offer.lot is not None and offer.lot.label == "SN-00042"
+    assert offer.lot.id == offer.initial.lot_id

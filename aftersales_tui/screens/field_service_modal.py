@@ -13,13 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Input, Select, Static
 
 from ..i18n import _
-from ..services import AfterSalesError, field_service
+from ..services import AfterSalesError, directory, field_service
 from ..services.directory import Choice
 from ..services.field_service import FieldServiceDefaults, TaskRequest, TaskView
 from ..widgets.literal import literal
+from ..widgets.record_picker import RecordPicker
 from .action_modal import ActionModal, open_modal
 from .base import desk_of
-from .fields import record_select, value_of
+from .fields import customer_picker, record_select, value_of
 
 
 class FieldServiceModal(ActionModal[TaskRequest]):
@@ -44,7 +45,7 @@ class FieldServiceModal(ActionModal[TaskRequest]):
 
     def window_title(self) -> str:
         offer = self.offer
-        customer = next((c.label for c in offer.customers if c.id == offer.partner_id), "")
+        customer = offer.customer.label if offer.customer is not None else ""
         return _("Create a Field Service task — {ref} {customer}").format(
             ref=offer.ticket_ref, customer=customer
         )
@@ -71,9 +72,12 @@ class FieldServiceModal(ActionModal[TaskRequest]):
             ),
             shown=bool(offer.projects),
         )
-        partner = request.partner_id if request else offer.partner_id
+        db = desk_of(self).db
+        customer = offer.customer
+        if request is not None and request.partner_id != offer.partner_id:
+            customer = directory.chosen_customer(db, request.partner_id)
         yield from self.form_row(
-            _("Customer"), record_select("partner_id", offer.customers, partner, _("(choose)"))
+            _("Customer"), customer_picker("partner_id", db, customer, _("(choose)"))
         )
         shown, template = offer.template_for(project)
         if request is not None:
@@ -127,7 +131,7 @@ class FieldServiceModal(ActionModal[TaskRequest]):
         return TaskRequest(
             title=self.query_one("#title", Input).value,
             project_id=value_of(self.query_one("#project_id", Select)),
-            partner_id=value_of(self.query_one("#partner_id", Select)),
+            partner_id=self.query_one("#partner_id", RecordPicker).value,
             worksheet_template_id=value_of(self.query_one("#worksheet_template_id", Select))
             if template_shown
             else None,

@@ -9,9 +9,12 @@ from typing import Any
 from textual.widgets import Input, Select
 
 from .. import formatting as fmt
+from ..db import Database
 from ..i18n import _
+from ..services import directory
 from ..services.directory import Choice
 from ..widgets.literal import clean
+from ..widgets.record_picker import RecordPicker, Search
 from .action_modal import FieldProblem
 
 
@@ -45,6 +48,40 @@ def set_choices(select: Select[int], choices: Iterable[Choice], value: int | Non
 
 def value_of(select: Select[Any]) -> Any:
     return None if select.is_blank() else select.value
+
+
+def customer_picker(
+    field: str, db: Database, chosen: Choice | None, blank: str = _("(none)")
+) -> RecordPicker:
+    """The customer of a form, found by typing the start of the name."""
+    return RecordPicker(
+        lambda text: directory.find_customers(db, text), chosen, blank=blank, id=field
+    )
+
+
+def lot_search(db: Database, product_id: int | None) -> Search:
+    """What a lot picker searches: the lots/serial numbers of ``product_id``."""
+    return lambda text: directory.find_lots(db, product_id, text)
+
+
+def lot_picker(
+    field: str,
+    db: Database,
+    product_id: int | None,
+    chosen: Choice | None,
+    blank: str = _("(none)"),
+) -> RecordPicker:
+    """The lot/serial number of a form, among the product's, found by typing its start."""
+    return RecordPicker(lot_search(db, product_id), chosen, blank=blank, id=field)
+
+
+def follow_product(
+    picker: RecordPicker, db: Database, product_id: int | None, chosen: Choice | None
+) -> None:
+    """A lot picker after its product changed: it searches the new product's lots and shows
+    ``chosen`` (the offer's lot for the new scope, if any)."""
+    picker.search = lot_search(db, product_id)
+    picker.choose(chosen)
 
 
 def date_input(field: str, value: date) -> Input:

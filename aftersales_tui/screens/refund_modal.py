@@ -19,9 +19,18 @@ from ..i18n import _
 from ..services import AfterSalesError, refunds
 from ..services.refunds import RefundDefaults, RefundMode, RefundRequest, RefundResult, RefundScope
 from ..widgets.literal import clean, literal
+from ..widgets.record_picker import RecordPicker
 from .action_modal import FieldProblem, OfferModal, open_modal
 from .base import desk_of
-from .fields import date_input, date_of, record_select, set_choices, value_of
+from .fields import (
+    date_input,
+    date_of,
+    follow_product,
+    lot_picker,
+    record_select,
+    set_choices,
+    value_of,
+)
 
 
 class RefundModal(OfferModal[RefundDefaults, RefundRequest]):
@@ -41,7 +50,6 @@ class RefundModal(OfferModal[RefundDefaults, RefundRequest]):
     ) -> None:
         super().__init__(offer, request, error)
         self._mode = RefundMode.REVERSE
-        self._mode = RefundMode.REVERSE
 
     # --- layout -----------------------------------------------------------------------
 
@@ -57,7 +65,7 @@ class RefundModal(OfferModal[RefundDefaults, RefundRequest]):
         )
         yield from self.form_row(
             _("Lot/Serial"),
-            record_select("lot_id", offer.lots, offer.scope.lot_id),
+            lot_picker("lot_id", desk_of(self).db, offer.scope.product_id, offer.lot),
             shown=offer.lot_visible,
         )
         yield from self.form_row(
@@ -109,10 +117,11 @@ class RefundModal(OfferModal[RefundDefaults, RefundRequest]):
 
     # --- live narrowing ---------------------------------------------------------------
 
-    @on(Select.Changed, "#sale_order_id, #product_id, #lot_id")
+    @on(Select.Changed, "#sale_order_id, #product_id")
+    @on(RecordPicker.Changed, "#lot_id")
     def _scope_changed(self) -> None:
         product = value_of(self.query_one("#product_id", Select))
-        lot = value_of(self.query_one("#lot_id", Select))
+        lot = self.query_one("#lot_id", RecordPicker).value
         if product != self.offer.scope.product_id:
             lot = None  # a lot belongs to one product
         scope = RefundScope(value_of(self.query_one("#sale_order_id", Select)), product, lot)
@@ -122,7 +131,7 @@ class RefundModal(OfferModal[RefundDefaults, RefundRequest]):
         self.offer = refunds.defaults(desk.db, desk.ctx, self.offer.ticket_id, scope)
         offer = self.offer
         set_choices(self.query_one("#sale_order_id", Select), offer.orders, scope.sale_order_id)
-        set_choices(self.query_one("#lot_id", Select), offer.lots, offer.scope.lot_id)
+        follow_product(self.query_one("#lot_id", RecordPicker), desk.db, product, offer.lot)
         self.query_one("#lot_id-row").display = offer.lot_visible
         invoices = self.query_one("#invoice_ids", SelectionList)
         with invoices.prevent(SelectionList.SelectedChanged):
@@ -217,7 +226,7 @@ class RefundModal(OfferModal[RefundDefaults, RefundRequest]):
             scope=RefundScope(
                 value_of(self.query_one("#sale_order_id", Select)),
                 value_of(self.query_one("#product_id", Select)),
-                value_of(self.query_one("#lot_id", Select))
+                self.query_one("#lot_id", RecordPicker).value
                 if self.query_one("#lot_id-row").display
                 else None,
             ),

@@ -28,6 +28,7 @@ from textual.widgets import (
     TextArea,
 )
 
+from ..db import Database
 from ..i18n import _
 from ..models import InvoiceMethod
 from ..services import AfterSalesError, repairs
@@ -42,10 +43,20 @@ from ..services.repairs import (
 )
 from ..widgets.literal import literal
 from ..widgets.parts_table import PartsTable
+from ..widgets.record_picker import RecordPicker
 from ..widgets.tag_suggester import TagSuggester
 from .action_modal import ActionModal, open_modal
 from .base import desk_of
-from .fields import date_input, date_of, record_select, set_choices, value_of
+from .fields import (
+    customer_picker,
+    date_input,
+    date_of,
+    follow_product,
+    lot_picker,
+    record_select,
+    set_choices,
+    value_of,
+)
 
 Reoffer = Callable[[RepairScope], RepairDefaults]
 
@@ -72,6 +83,7 @@ class RepairModal(ActionModal[RepairRequest]):
         self._reoffer = reoffer
         self._values = request or offer.initial
         self._scope = self._values.scope
+        self._customer = offer.customer  # the request's, when reopened with one (offer's scope)
         self._step = offer.steps[0]
 
     def window_title(self) -> str:
@@ -81,7 +93,7 @@ class RepairModal(ActionModal[RepairRequest]):
             head += f" {offer.name} · {state_label(offer.state.value)}"
             if offer.quotation:
                 head += " · " + _("quotation {order}").format(order=offer.quotation)
-        customer = next((c.label for c in offer.customers if c.id == self._values.partner_id), "")
+        customer = self._customer.label if self._customer is not None else ""
         return f"{head} — {offer.ticket_ref} {customer}".rstrip()
 
     # --- layout -----------------------------------------------------------------------
@@ -89,20 +101,22 @@ class RepairModal(ActionModal[RepairRequest]):
     def fields(self) -> ComposeResult:
         offer, values = self.offer, self._values
         products = [Choice(p.id, p.label) for p in offer.products]
+        # The offer's lot is the scope's or its return's; a request reopened keeps its own.
+        lot = offer.lot if offer.lot is not None and offer.lot.id == values.lot_id else None
         locked = repairs.refusal(offer.name, offer.state, Step.SAVE) if offer.repair_id else None
         if locked:
             yield Static(Text("⚠ ").append_text(literal(locked)), classes="form-note")
         with Horizontal(classes="repair-header"):
             with Vertical(classes="repair-column"):
                 yield from self.form_row(
-                    _("Customer"), record_select("partner_id", offer.customers, values.partner_id)
+                    _("Customer"), customer_picker("partner_id", self._db, offer.customer)
                 )
                 yield from self.form_row(
                     _("Product to Repair"), record_select("product_id", products, values.product_id)
                 )
                 yield from self.form_row(
                     _("Lot/Serial"),
-                    record_select("lot_id", offer.lots, values.lot_id, blank=_("(choose)")),
+                    lot_picker("lot_id", self._db, values.product_id, lot, blank=_("(choose)")),
                     shown=offer.lot_visible,
                 )
                 yield from self.form_row(
@@ -186,7 +200,8 @@ class RepairModal(ActionModal[RepairRequest]):
         self.clear_errors()  # no empty error line under the form until there is an error
         super().on_mount()
         if not self.offer.editable:
-            for widget in self.query(".modal-body Select, .modal-body Input, #under_warranty"):
+            fields = ".modal-body Select, .modal-body Input, .modal-body RecordPicker"
+            for widget in self.query(f"{fields}, #under_warranty"):
                 widget.disabled = True
             self.query_one("#internal_notes", TextArea).read_only = True
             self.query_one(PartsTable).freeze()
@@ -201,20 +216,19 @@ class RepairModal(ActionModal[RepairRequest]):
 
     # --- fields that follow others ----------------------------------------------------
 
-    @on(Select.Changed, "#partner_id, #product_id")
+    @on(Select.Changed, "#product_id")
+    @on(RecordPicker.Changed, "#partner_id")
     def _scope_changed(self) -> None:
-        partner = value_of(self.query_one("#partner_id", Select))
+        partner = self.query_one("#partner_id", RecordPicker).value
         product = value_of(self.query_one("#product_id", Select))
         if (partner, product) == (self._scope.partner_id, self._scope.product_id):
             return  # a picker announcing the value it was given
-        lot = (
-            value_of(self.query_one("#lot_id", Select))
-            if product == self._scope.product_id
-            else None
-        )
+        lots = self.query_one("#lot_id", RecordPicker)
+        lot = lots.value if product == self._scope.product_id else None
         self._scope = RepairScope(partner, product, lot)
         offer = self._reoffer(self._scope)
-        set_choices(self.query_one("#lot_id", Select), offer.lots, offer.initial.lot_id)
+        self._customer = offer.customer
+        follow_product(lots, self._db, product, offer.lot)
         self.query_one("#lot_id-row").display = offer.lot_visible
         set_choices(self.query_one("#return_id", Select), offer.returns, offer.initial.return_id)
 
@@ -273,12 +287,16 @@ class RepairModal(ActionModal[RepairRequest]):
     def today(self) -> date:
         return desk_of(self).ctx.today()
 
+    @property
+    def _db(self) -> Database:
+        return desk_of(self).db
+
     def build_request(self) -> RepairRequest:
         method = value_of(self.query_one("#invoice_method", Select))
         return RepairRequest(
-            partner_id=value_of(self.query_one("#partner_id", Select)),
+            partner_id=self.query_one("#partner_id", RecordPicker).value,
             product_id=value_of(self.query_one("#product_id", Select)),
-            lot_id=value_of(self.query_one("#lot_id", Select))
+            lot_id=self.query_one("#lot_id", RecordPicker).value
             if self.query_one("#lot_id-row").display
             else None,
             return_id=value_of(self.query_one("#return_id", Select)),

@@ -18,15 +18,22 @@ from ..services import AfterSalesError, directory, tickets
 from ..services.directory import Choice
 from ..services.tickets import TicketDetail, TicketFields
 from ..widgets.literal import clean
+from ..widgets.record_picker import RecordPicker
 from .action_modal import ActionModal, open_modal
 from .base import desk_of
-from .fields import record_select, set_choices, value_of
+from .fields import (
+    customer_picker,
+    follow_product,
+    lot_picker,
+    record_select,
+    set_choices,
+    value_of,
+)
 
 
 @dataclass(frozen=True)
 class TicketFormChoices:
     teams: list[Choice]
-    customers: list[Choice]
     agents: list[Choice]
     products: list[Choice]
     follower_candidates: list[Choice]
@@ -52,8 +59,10 @@ class TicketFormModal(ActionModal[TicketFields]):
 
     def fields(self) -> ComposeResult:
         init = self._initial
-        with desk_of(self).db.read() as session:
-            lots = directory.lots(session, init.product_id)
+        db = desk_of(self).db
+        with db.read() as session:
+            customer = directory.customer_choice(session, init.partner_id)
+            lot = directory.lot_choice(session, init.product_id, init.lot_id)
             tracked = directory.is_tracked(session, init.product_id)
             orders = directory.sales_orders(session, init.partner_id)
         title = Input(init.title, id="title", max_length=tickets.TITLE_MAX, compact=True)
@@ -61,14 +70,12 @@ class TicketFormModal(ActionModal[TicketFields]):
         yield from self.form_row(
             _("Team"), record_select("team_id", self._choices.teams, init.team_id, blank="")
         )
-        yield from self.form_row(
-            _("Customer"), record_select("partner_id", self._choices.customers, init.partner_id)
-        )
+        yield from self.form_row(_("Customer"), customer_picker("partner_id", db, customer))
         yield from self.form_row(
             _("Product"), record_select("product_id", self._choices.products, init.product_id)
         )
         yield from self.form_row(
-            _("Lot/Serial"), record_select("lot_id", lots, init.lot_id, blank=""), shown=tracked
+            _("Lot/Serial"), lot_picker("lot_id", db, init.product_id, lot), shown=tracked
         )
         yield from self.form_row(
             _("Sales Order"), record_select("sale_order_id", orders, init.sale_order_id)
@@ -120,16 +127,17 @@ class TicketFormModal(ActionModal[TicketFields]):
     @on(Select.Changed, "#product_id")
     def _product_changed(self, event: Select.Changed) -> None:
         product_id = value_of(event.select)
-        with desk_of(self).db.read() as session:
-            lots = directory.lots(session, product_id)
+        db = desk_of(self).db
+        lot = self.query_one("#lot_id", RecordPicker)
+        with db.read() as session:
+            kept = directory.lot_choice(session, product_id, lot.value)
             tracked = directory.is_tracked(session, product_id)
-        lot = self.query_one("#lot_id", Select)
-        set_choices(lot, lots, value_of(lot))
+        follow_product(lot, db, product_id, kept)
         self.query_one("#lot_id-row").display = tracked
 
-    @on(Select.Changed, "#partner_id")
-    def _customer_changed(self, event: Select.Changed) -> None:
-        partner_id = value_of(event.select)
+    @on(RecordPicker.Changed, "#partner_id")
+    def _customer_changed(self, event: RecordPicker.Changed) -> None:
+        partner_id = event.value
         with desk_of(self).db.read() as session:
             orders = directory.sales_orders(session, partner_id)
         order = self.query_one("#sale_order_id", Select)
@@ -143,9 +151,9 @@ class TicketFormModal(ActionModal[TicketFields]):
             title=self.query_one("#title", Input).value,
             team_id=value_of(self.query_one("#team_id", Select)),
             description=self.query_one("#description", TextArea).text,
-            partner_id=value_of(self.query_one("#partner_id", Select)),
+            partner_id=self.query_one("#partner_id", RecordPicker).value,
             product_id=value_of(self.query_one("#product_id", Select)),
-            lot_id=value_of(self.query_one("#lot_id", Select)) if lot_row_shown else None,
+            lot_id=self.query_one("#lot_id", RecordPicker).value if lot_row_shown else None,
             sale_order_id=value_of(self.query_one("#sale_order_id", Select)),
             user_id=value_of(self.query_one("#user_id", Select)),
             stage=Stage(str(self.query_one("#stage", Select).value)),
@@ -158,7 +166,6 @@ def _choices(screen: Screen[Any], follower_ids: tuple[int, ...] = ()) -> TicketF
     with desk_of(screen).db.read() as session:
         return TicketFormChoices(
             teams=directory.teams(session),
-            customers=directory.customers(session, limit=10_000),
             agents=directory.agents(session),
             products=directory.products(session, limit=10_000),
             follower_candidates=directory.follower_candidates(session, follower_ids),

@@ -52,8 +52,7 @@ class FieldServiceDefaults:
     description: str
     projects: tuple[ProjectChoice, ...]
     project_id: int | None
-    customers: tuple[Choice, ...]
-    partner_id: int | None
+    customer: Choice | None  # the ticket's; others are found by searching (``directory``)
     templates: tuple[Choice, ...]
     worksheet_template_id: int | None
     project_note: str | None
@@ -62,6 +61,10 @@ class FieldServiceDefaults:
     def template_for(self, project_id: int | None) -> tuple[bool, int | None]:
         """Whether the Worksheet Template field shows for ``project_id``, and its default."""
         return _template_for(self.projects, project_id)
+
+    @property
+    def partner_id(self) -> int | None:
+        return self.customer.id if self.customer is not None else None
 
     @property
     def template_visible(self) -> bool:
@@ -138,10 +141,6 @@ def defaults(db: Database, ctx: Context, ticket_id: int) -> FieldServiceDefaults
                 "{team} has no default field-service project: choose one "
                 "(the team settings can set a default)."
             ).format(team=team.name if team is not None else "")
-        customers = directory.customers(session, limit=10_000)
-        if ticket.partner_id is not None and ticket.partner_id not in {c.id for c in customers}:
-            name = directory.partner_name(session, ticket.partner_id)
-            customers.insert(0, Choice(ticket.partner_id, name))
         templates = session.exec(
             select(WorksheetTemplate).order_by(col(WorksheetTemplate.name))
         ).all()
@@ -152,8 +151,7 @@ def defaults(db: Database, ctx: Context, ticket_id: int) -> FieldServiceDefaults
             description=ticket.description,
             projects=offered,
             project_id=project_id,
-            customers=tuple(customers),
-            partner_id=ticket.partner_id,
+            customer=directory.customer_choice(session, ticket.partner_id),
             templates=tuple(Choice(t.id or 0, t.name) for t in templates),
             worksheet_template_id=_template_for(offered, project_id)[1],
             project_note=note,

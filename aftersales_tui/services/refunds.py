@@ -26,9 +26,11 @@ from ..models import (
     JournalType,
     MoveType,
     OrderState,
+    Product,
     SalesOrder,
     SalesOrderLine,
     Ticket,
+    Tracking,
 )
 from . import chatter, credit_notes, directory, ledger, tickets
 from .context import Context
@@ -74,7 +76,7 @@ class RefundDefaults:
     orders: tuple[Choice, ...]
     products: tuple[Choice, ...]
     lot_visible: bool
-    lots: tuple[Choice, ...]
+    lot: Choice | None  # the scope's lot; others are found by searching (``directory``)
     invoices: tuple[InvoiceChoice, ...]
     invoice_ids: tuple[int, ...]
     reason: str
@@ -184,7 +186,7 @@ def _defaults(
         orders=tuple(orders),
         products=tuple(directory.products(session, limit=10_000)),
         lot_visible=lot_visible,
-        lots=tuple(directory.lots(session, scope.product_id)),
+        lot=directory.lot_choice(session, scope.product_id, scope.lot_id),
         invoices=invoices,
         invoice_ids=chosen,
         reason=_("Helpdesk Ticket {ref}").format(ref=fmt.ticket_ref(ticket.number)),
@@ -196,10 +198,20 @@ def _defaults(
 
 
 def _tracked(session: Session, scope: RefundScope) -> RefundScope:
-    """The scope, without a lot when its product is not tracked by lot/serial number."""
-    if directory.is_tracked(session, scope.product_id):
+    """The scope, without a lot when its product is not tracked by lot/serial number or
+    when the lot is not one of the product's."""
+    if directory.is_tracked(session, scope.product_id) and (
+        directory.lot_choice(session, scope.product_id, scope.lot_id) is not None
+    ):
         return scope
     return RefundScope(scope.sale_order_id, scope.product_id, None)
+
+
+def _check_lot(session: Session, scope: RefundScope) -> None:
+    """Refuse a request naming a lot/serial number of another product."""
+    product = session.get(Product, scope.product_id) if scope.product_id else None
+    if product is not None and product.tracking != Tracking.NONE:
+        directory.check_lot(session, product, scope.lot_id)
 
 
 def _offered(
@@ -279,6 +291,7 @@ def create_refund(
         # What the modal would offer for the request's scope now: only what the checks read
         # (not the lists of products and lots to choose from, which grow with the database).
         customer_ids = ledger.commercial_ids(session, ticket.partner_id)
+        _check_lot(session, request.scope)
         offered = _offered(session, customer_ids, _tracked(session, request.scope))
         chosen = _check(session, ctx, offered, request)
         journal = session.get(Journal, request.journal_id)

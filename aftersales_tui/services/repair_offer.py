@@ -1,5 +1,6 @@
 """What the "Repair Reference" form offers and shows: a new repair's values from the
-ticket, an existing repair's own, the lots of the product and the returns of the customer."""
+ticket, an existing repair's own, and the returns of the customer. The customer and the
+lot are found by searching (``directory``): the form carries only the chosen ones."""
 
 from __future__ import annotations
 
@@ -81,10 +82,10 @@ class RepairDefaults:
     name: str
     state: RepairState
     quotation: str | None
-    customers: tuple[Choice, ...]
+    customer: Choice | None
     products: tuple[ProductChoice, ...]
     lot_visible: bool
-    lots: tuple[Choice, ...]
+    lot: Choice | None
     returns: tuple[Choice, ...]
     agents: tuple[Choice, ...]
     tags: tuple[str, ...]
@@ -168,13 +169,13 @@ def offer(
         scope = RepairScope(ticket.partner_id, ticket.product_id, ticket.lot_id)
     products = product_choices(session)
     tracked = directory.is_tracked(session, scope.product_id)
-    lots = directory.lots(session, scope.product_id) if tracked else []
     returns = customer_returns(session, scope.partner_id)
     lines = _lines(session, [r.id or 0 for r in returns])
     chosen = _default_return(returns, lines, ticket, scope.product_id)
     if first_time and repair is not None:
         chosen = next((r for r in returns if r.id == repair.return_picking_id), None)
-    lot_id = scope.lot_id if scope.lot_id in {lot.id for lot in lots} else None
+    lot = directory.lot_choice(session, scope.product_id, scope.lot_id) if tracked else None
+    lot_id = lot.id if lot is not None else None
     if lot_id is None and tracked and chosen is not None:
         lot_id = next(
             (
@@ -184,6 +185,8 @@ def offer(
             ),
             None,
         )
+        lot = directory.lot_choice(session, scope.product_id, lot_id)
+        lot_id = lot.id if lot is not None else None
     initial = initial_values(session, ctx, ticket, repair)
     initial = replace(
         initial,
@@ -192,11 +195,6 @@ def offer(
         lot_id=lot_id,
         return_id=chosen.id if chosen else None,
     )
-    customers = directory.customers(session, limit=100_000)
-    if scope.partner_id is not None and scope.partner_id not in {c.id for c in customers}:
-        customers.insert(
-            0, Choice(scope.partner_id, directory.partner_name(session, scope.partner_id))
-        )
     return RepairDefaults(
         ticket_id=ticket.id if ticket else None,
         ticket_ref=fmt.ticket_ref(ticket.number) if ticket else "",
@@ -204,10 +202,10 @@ def offer(
         name=repair.name if repair else _("New"),
         state=repair.state if repair else RepairState.DRAFT,
         quotation=quotation_of(session, repair) if repair else None,
-        customers=tuple(customers),
+        customer=directory.customer_choice(session, scope.partner_id),
         products=products,
         lot_visible=tracked,
-        lots=tuple(lots),
+        lot=lot,
         returns=tuple(Choice(r.id or 0, _return_label(r)) for r in returns),
         agents=tuple(directory.agents(session)),
         tags=tag_names(session),

@@ -134,13 +134,8 @@ def _check(session: Session, request: RepairRequest) -> list[Part]:
     product = session.get(Product, request.product_id) if request.product_id else None
     if request.product_id is not None and product is None:
         raise AfterSalesError(_("This product no longer exists"), field="product_id")
-    if request.lot_id is not None and product is not None and product.tracking != Tracking.NONE:
-        lot = session.get(Lot, request.lot_id)
-        if lot is None or lot.product_id != product.id:
-            raise AfterSalesError(
-                _("This lot/serial number is not one of {product}").format(product=product.name),
-                field="lot_id",
-            )
+    if product is not None and product.tracking != Tracking.NONE:
+        directory.check_lot(session, product, request.lot_id)
     if request.return_id is not None:
         offered = {r.id for r in customer_returns(session, request.partner_id)}
         if request.return_id not in offered:
