@@ -47,7 +47,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 # --- refunds and credit notes -------------------------------------------------------------
 
-REFUND_FIELDS = {"invoice_ids", "reason", "journal_id", "reversal_date", None}
+REFUND_FIELDS = {"invoice_ids", "reason", "journal_id", "reversal_date", "lot_id", None}
 
 
 @hostile
