@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..db import Cancel, Database
 from ..services import Context
 from ..services import ticket_list as tl
 from .row_window import BLOCK, BlockRead
+
+
+@dataclass(frozen=True)
+class FirstRows:
+    """The block of a new list under the cursor, read before the list is counted."""
+
+    cursor: int
+    block: int
+    rows: list[tl.TicketRow]
+    counted: tl.ListCount | None  # known without counting (the list ends in it), else None
 
 
 def first_rows(
@@ -15,14 +27,27 @@ def first_rows(
     sort: tl.TicketSort,
     cursor: int,
     cancel: Cancel,
-) -> tuple[tl.ListCount, int, int, list[tl.TicketRow]]:
-    """The count and the block under the cursor, in one read: (count, cursor, block, rows)."""
+) -> FirstRows:
+    """The block under the cursor, without counting the list unless the block ends it."""
+    block = cursor // BLOCK
     with db.read(cancel) as session:
-        counted = tl.count(session, ctx, flt)
-        cursor = max(0, min(cursor, counted.total - 1))
-        block = cursor // BLOCK
         rows = tl.fetch_page(session, ctx, flt, sort, block * BLOCK, BLOCK)
-    return counted, cursor, block, rows
+        if not rows and block:  # the list is shorter now than the cursor: to its end
+            counted = tl.count(session, ctx, flt)
+            cursor = max(0, counted.total - 1)
+            block = cursor // BLOCK
+            rows = tl.fetch_page(session, ctx, flt, sort, block * BLOCK, BLOCK)
+            return FirstRows(cursor, block, rows, counted)
+    if len(rows) < BLOCK:
+        total = block * BLOCK + len(rows)
+        return FirstRows(max(0, min(cursor, total - 1)), block, rows, tl.ListCount(total))
+    return FirstRows(cursor, block, rows, None)
+
+
+def count(db: Database, ctx: Context, flt: tl.TicketFilter, cancel: Cancel) -> tl.ListCount:
+    """How many tickets the list holds (past the cap: only that there are more)."""
+    with db.read(cancel) as session:
+        return tl.count(session, ctx, flt)
 
 
 def block_rows(

@@ -25,7 +25,11 @@ from ..services import ticket_list as tl
 from ..workers import ReportsWorkerErrors
 from . import ticket_columns as columns
 from . import ticket_reads as reads
+from .paint_hold import PaintHold
 from .row_window import BLOCK, BlockRead, RowWindow
+
+# A new list's rows are painted with the key that asked for them if they come this soon.
+HOLD_PAINT_S = 0.05
 
 
 class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
@@ -56,7 +60,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     @dataclass
     class Loaded(Message):
-        """A new result set (filter or sort changed) has its first rows on screen."""
+        """A new result set (filter or sort changed) has its first rows painted, or its
+        count came (while ``counting``, ``total`` is only how many it holds at least)."""
 
         total: int
 
@@ -93,6 +98,9 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._keep_cursor = False
         self._cancel: Cancel | None = None
         self._select_when_read = False
+        self._painted = 0  # the generation whose rows are on screen
+        self._hold = PaintHold(HOLD_PAINT_S)
+        self._counting = False  # its count is on its way
         self._typing_ahead = False
         self._wanted: tuple[int, tl.TicketFilter, tl.TicketSort, int] | None = None
         self._shown_columns: tuple[columns.Column, ...] = ()
@@ -107,6 +115,11 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def capped(self) -> bool:
         """True when the list holds more than ``total`` tickets (it stopped counting)."""
         return not self.window.exact
+
+    @property
+    def counting(self) -> bool:
+        """True while the list on screen is being counted (``total`` is a lower bound)."""
+        return self._counting
 
     def row_at(self, index: int) -> tl.TicketRow | None:
         return self.window.row(index)
@@ -139,6 +152,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._keep_cursor = keep_cursor
         cursor = self.cursor if keep_cursor else 0
         self._wanted = (self._generation, self.ticket_filter, self.ticket_sort, cursor)
+        if self.ready:  # (the first rows are not held: nothing else waits for them)
+            self._hold.hold(self.app)
         if not self._reading:
             self._read_wanted()
         elif self._cancel is not None:
@@ -163,46 +178,66 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         cursor: int,
         cancel: Cancel,
     ) -> None:
-        """The count and the block under the cursor, in one read."""
+        """The block under the cursor, painted at once; then the count (a newer wish
+        cancels either, and its read starts when this one has stopped)."""
         try:
-            counted, cursor, block, rows = reads.first_rows(
-                self._db, self._ctx, flt, sort, cursor, cancel
-            )
+            first = reads.first_rows(self._db, self._ctx, flt, sort, cursor, cancel)
+            self.app.call_from_thread(self._loaded, generation, first)
+            counted = first.counted or reads.count(self._db, self._ctx, flt, cancel)
         except ReadCancelled:
             return  # a newer filter replaced it (the finally below starts that one)
         finally:
             self.app.call_from_thread(self._read_finished)
-        self.app.call_from_thread(self._loaded, generation, counted, cursor, block, rows)
+        if first.counted is None:
+            self.app.call_from_thread(self.call_after_refresh, self._counted, generation, counted)
 
     def _read_finished(self) -> None:
         self._reading = False
         self._read_wanted()
 
-    def _loaded(
-        self,
-        generation: int,
-        counted: tl.ListCount,
-        cursor: int,
-        block: int,
-        rows: list[tl.TicketRow],
-    ) -> None:
+    def _loaded(self, generation: int, first: reads.FirstRows) -> None:
+        """The first rows of a new list: on screen now; its count, the title and the side
+        panel follow once they are painted."""
         if generation != self._generation:
             return  # an older request: the filter changed meanwhile
+        self._hold.release()  # painted in the next frame, with what was held for them
+        cursor = first.cursor
+        if first.counted is not None:
+            self._counting = False
+            total, exact = first.counted.total, not first.counted.capped
+        else:  # at least this block; until counted, the list it replaces gives a likelier length
+            self._counting = True
+            total = (first.block + 1) * BLOCK
+            total, exact = max(total, self.total if self._keep_cursor else 0), False
         if self._keep_cursor:  # where the cursor is now (it may have moved meanwhile)
-            cursor = max(0, min(self.cursor, counted.total - 1))
-        self.window.reset(counted.total, not counted.capped)
-        self.window.put(block, rows, cursor)
+            cursor = max(0, min(self.cursor, total - 1))
+        self.window.reset(total, exact)
+        self.window.put(first.block, first.rows, cursor)
         self.cursor = cursor
         self.ready = True
+        self._painted = generation
         self._layout_columns()
-        self._resize_virtual()
+        if not self._counting:  # else with the count: a new height costs a layout of the screen
+            self._resize_virtual()
         self._scroll_to_cursor(centre=True)
         self.refresh()
-        self.post_message(self.Loaded(self.total))
-        self._announce(force=True)
-        if self._select_when_read and not self._reading and self._wanted is None:
+        self.call_after_refresh(self._after_paint, generation)
+        if self._select_when_read and self._wanted is None:
             self._select_when_read = False
             self.action_select()
+
+    def _after_paint(self, generation: int) -> None:
+        if generation == self._generation:
+            self.post_message(self.Loaded(self.total))
+            self._announce(force=True)
+
+    def _counted(self, generation: int, counted: tl.ListCount) -> None:
+        if generation != self._generation or not self._counting:
+            return  # another list by now, or counted further meanwhile (the end key)
+        self._counting = False
+        self.window.grow(counted.total, not counted.capped)
+        self._resize_virtual()
+        self.post_message(self.Loaded(self.total))
 
     def _fetch_missing(self) -> None:
         top = round(self.scroll_offset.y)
@@ -239,6 +274,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def _counted_further(self, generation: int, counted: tl.ListCount, then_last: bool) -> None:
         if generation != self._generation:
             return
+        self._counting = False
         self.window.grow(counted.total, not counted.capped)
         self._resize_virtual()
         self.refresh()
@@ -310,9 +346,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         if index == self.cursor:
             focused = "ticket-table--cursor" if self.has_focus else "ticket-table--cursor-blurred"
             style = base + self.get_component_rich_style(focused)
-        cells = columns.cells(self._shown_columns, row, row.id in self.marked, self._ctx)
-        line = columns.line(self._shown_columns, cells)
-        return columns.strip(line, style, width, self.app.console)
+        marked = row.id in self.marked
+        return columns.row_strip(self._shown_columns, row, marked, self._ctx, style, width)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -335,6 +370,9 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
+    def on_unmount(self) -> None:
+        self._hold.release()
+
     # --- the cursor ---------------------------------------------------------------------------
 
     @property
@@ -345,7 +383,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         if not self.total:
             return
         self.cursor = max(0, min(index, self.total - 1))
-        if self.capped and self.cursor >= self.total - BLOCK:
+        if self.capped and not self._counting and self.cursor >= self.total - BLOCK:
             self._count_further(self._generation, self.total * 10)
         self._scroll_to_cursor(centre=centre)
         self._fetch_missing()
@@ -392,7 +430,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def action_select(self) -> None:
         """Open the highlighted ticket; typed ahead of a read (``/1042`` then enter at once),
         open what the read brings, not the row that was there before it."""
-        if self._reading or self._wanted is not None:
+        if self._painted != self._generation:
             self._select_when_read = True
             return
         current = self.current_id
