@@ -44,10 +44,24 @@ def first_rows(
     return FirstRows(cursor, block, rows, None)
 
 
-def count(db: Database, ctx: Context, flt: tl.TicketFilter, cancel: Cancel) -> tl.ListCount:
-    """How many tickets the list holds (past the cap: only that there are more)."""
+def count(
+    db: Database,
+    ctx: Context,
+    flt: tl.TicketFilter,
+    cancel: Cancel | None,
+    cap: int = tl.COUNT_CAP,
+) -> tl.ListCount:
+    """How many tickets the list holds (past ``cap``: only that there are more)."""
     with db.read(cancel) as session:
-        return tl.count(session, ctx, flt)
+        return tl.count(session, ctx, flt, cap)
+
+
+def position(
+    db: Database, ctx: Context, flt: tl.TicketFilter, sort: tl.TicketSort, number: int
+) -> int | None:
+    """Where ticket ``number`` is in the list (``None``: not in it)."""
+    with db.read() as session:
+        return tl.position(session, ctx, flt, sort, number)
 
 
 def block_rows(

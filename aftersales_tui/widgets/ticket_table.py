@@ -7,13 +7,12 @@ blocks, in background threads; a row not read yet shows as ``…`` for the momen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TypeAlias
 
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -24,6 +23,7 @@ from ..services import Context
 from ..services import ticket_list as tl
 from ..workers import ReportsWorkerErrors
 from . import ticket_columns as columns
+from . import ticket_messages as messages
 from . import ticket_reads as reads
 from .paint_hold import PaintHold
 from .row_window import BLOCK, BlockRead, RowWindow
@@ -52,35 +52,11 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         "ticket-table--pending",
     }
 
-    @dataclass
-    class Highlighted(Message):
-        """The cursor is on another ticket (``None``: the list is empty)."""
-
-        ticket_id: int | None
-
-    @dataclass
-    class Loaded(Message):
-        """A new result set (filter or sort changed) has its first rows painted, or its
-        count came (while ``counting``, ``total`` is only how many it holds at least)."""
-
-        total: int
-
-    @dataclass
-    class SortRequested(Message):
-        key: tl.SortKey
-
-    @dataclass
-    class TypedAhead(Message):
-        """A key typed for the filter that reached the list first."""
-
-        key: str
-        character: str | None
-
-    @dataclass
-    class Selected(Message):
-        """Enter (or a click on the highlighted row): open this ticket."""
-
-        ticket_id: int
+    Highlighted: TypeAlias = messages.Highlighted
+    Loaded: TypeAlias = messages.Loaded
+    SortRequested: TypeAlias = messages.SortRequested
+    TypedAhead: TypeAlias = messages.TypedAhead
+    Selected: TypeAlias = messages.Selected
 
     def __init__(self, db: Database, ctx: Context, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -196,19 +172,16 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._read_wanted()
 
     def _loaded(self, generation: int, first: reads.FirstRows) -> None:
-        """The first rows of a new list: on screen now; its count, the title and the side
-        panel follow once they are painted."""
+        """A new list's first rows, painted now; its count, title and side panel after."""
         if generation != self._generation:
             return  # an older request: the filter changed meanwhile
         self._hold.release()  # painted in the next frame, with what was held for them
-        cursor = first.cursor
+        self._counting = first.counted is None
         if first.counted is not None:
-            self._counting = False
             total, exact = first.counted.total, not first.counted.capped
         else:  # at least this block; until counted, the list it replaces gives a likelier length
-            self._counting = True
-            total = (first.block + 1) * BLOCK
-            total, exact = max(total, self.total if self._keep_cursor else 0), False
+            total, exact = max((first.block + 1) * BLOCK, self._keep_cursor * self.total), False
+        cursor = first.cursor
         if self._keep_cursor:  # where the cursor is now (it may have moved meanwhile)
             cursor = max(0, min(self.cursor, total - 1))
         self.window.reset(total, exact)
@@ -267,8 +240,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="ticket-count", exit_on_error=False)
     def _count_further(self, generation: int, cap: int | None, then_last: bool = False) -> None:
         """Count past the cap (``None``: to the end) once the agent goes that far."""
-        with self._db.read() as session:
-            counted = tl.count(session, self._ctx, self.ticket_filter, cap or 2**62)
+        counted = reads.count(self._db, self._ctx, self.ticket_filter, None, cap or 2**62)
         self.app.call_from_thread(self._counted_further, generation, counted, then_last)
 
     def _counted_further(self, generation: int, counted: tl.ListCount, then_last: bool) -> None:
@@ -288,8 +260,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="ticket-find", exit_on_error=False)
     def _find(self, flt: tl.TicketFilter, sort: tl.TicketSort, number: int) -> None:
-        with self._db.read() as session:
-            index = tl.position(session, self._ctx, flt, sort, number)
+        index = reads.position(self._db, self._ctx, flt, sort, number)
         self.app.call_from_thread(self._found, (flt, sort), number, index)
 
     def _found(
