@@ -230,3 +230,37 @@ def test_a_cancelled_read_stops_its_query(tmp_path: Path) -> None:
         assert outcome == ["cancelled"]
         with database.read() as s:  # the connection is fine for the next read
             assert s.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def _count_plan(database: Database, ctx: Context, flt: tl.TicketFilter) -> str:
+    with database.read() as s:
+        query = tl._counted(ctx, flt, tl._match(s, flt)).limit(tl.COUNT_CAP + 1)  # noqa: SLF001
+        compiled = query.compile(s.get_bind(), compile_kwargs={"literal_binds": True})
+        rows = s.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    return "\n".join(str(r[3]) for r in rows)
+
+
+@pytest.mark.parametrize("flt", [F(text="printer"), *QUICK_FILTERS[1:]], ids=repr)
+def test_a_count_reads_the_index_alone_or_the_ticket_by_an_index(
+    big: Database, ctx: Context, flt: tl.TicketFilter
+) -> None:
+    plan = _count_plan(big, ctx.as_user(1), flt)
+    tables = {line.split()[1] for line in plan.splitlines() if line.startswith(("SCAN", "SEARCH"))}
+    assert tables <= {"ticket", "ticket_fts"}, plan  # none of the joins of the rows
+    ticket_lines = [line for line in plan.splitlines() if " ticket " in f" {line} "]
+    assert all("INDEX" in line for line in ticket_lines), plan
+    if flt.text:
+        assert plan.startswith("SCAN ticket_fts VIRTUAL TABLE") and "ticket " not in plan, plan
+
+
+def test_a_text_count_with_quick_filters_reads_the_ticket_by_an_index(
+    big: Database, ctx: Context
+) -> None:
+    flt = F(text="printer", mine=True)
+    plan = _count_plan(big, ctx.as_user(1), flt)
+    assert "ticket_fts VIRTUAL TABLE" in plan, plan
+    assert "SEARCH ticket USING" in plan and "SCAN ticket " not in f"{plan} ", plan
+    with big.read() as s:
+        counted = tl.count(s, ctx.as_user(1), flt, cap=COUNT)
+        listed = tl.fetch_page(s, ctx.as_user(1), flt, S(), limit=COUNT)
+    assert counted == tl.ListCount(len(listed)) and listed

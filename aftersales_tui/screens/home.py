@@ -16,6 +16,7 @@ from .. import formatting as fmt
 from ..enums import Stage
 from ..i18n import _
 from ..services import ticket_rows as tl
+from ..widgets.filter_box import FilterBox
 from ..widgets.literal import one_line
 from ..widgets.smart_buttons import SmartButtonPanel
 from ..widgets.ticket_summary import TicketSummary
@@ -84,7 +85,8 @@ class HomeScreen(DeskScreen):
         yield TitleBar(id="home-bar")
         with Horizontal(id="home-body"):
             with Vertical(id="list-pane"):
-                yield Input(
+                yield FilterBox(
+                    self._filter_typed,
                     placeholder=_("filter: number, title, customer, description"),
                     id="filter",
                     compact=True,
@@ -141,7 +143,8 @@ class HomeScreen(DeskScreen):
     def _update_bar(self) -> None:
         flt = self.table.ticket_filter
         parts = [_("After-Sales Desk")]
-        parts.append(fmt.ticket_count(self.table.total, capped=self.table.capped))
+        if not self.table.counting:  # the count follows the rows
+            parts.append(fmt.ticket_count(self.table.total, capped=self.table.capped))
         active = []
         if flt.text:
             active.append(_("“{text}”").format(text=flt.text))
@@ -212,10 +215,11 @@ class HomeScreen(DeskScreen):
         # At once, not after the keys already waiting: "/1042" typed in one burst goes to it.
         self.set_focus(box)
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        self._filter_submitted = False
-        self.table.reload(self.table.ticket_filter.with_(text=event.value))
+    def _filter_typed(self, text: str) -> None:
+        """A new value of the box (typed, or set): the list follows at once."""
+        if text != self.table.ticket_filter.text:
+            self._filter_submitted = False
+            self.table.reload(self.table.ticket_filter.with_(text=text))
 
     @on(TicketTable.TypedAhead)
     def _typed_ahead(self, event: TicketTable.TypedAhead) -> None:
@@ -305,12 +309,11 @@ class HomeScreen(DeskScreen):
         )
 
     def action_clear_filters(self) -> None:
-        box = self.query_one("#filter", Input)
-        with box.prevent(Input.Changed):
-            box.value = ""
-        box.display = False
         self.table.clear_marks()
         self.table.reload(tl.TicketFilter())
+        box = self.query_one("#filter", Input)
+        box.value = ""  # the list has that filter already: it is not read again
+        box.display = False
 
     # --- open, new, triage ------------------------------------------------------------
 

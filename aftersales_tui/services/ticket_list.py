@@ -236,12 +236,27 @@ def fetch_from_end(
     return _rows(session, query.offset(from_end).limit(limit))[::-1]
 
 
+def _counted(ctx: Context, flt: TicketFilter, match: fulltext.Match | None) -> Select[Any]:
+    """The filtered tickets to count: the full-text index alone for text alone, with the
+    ticket for the quick filters; never the joins of the rows (they cannot change the count)."""
+    if match is None and fulltext.words(flt.text):
+        return _query(ctx, flt, match, literal(1))  # no index: the words are looked for in text
+    conditions = _conditions(ctx, flt, match, None)
+    query = sa_select(literal(1))
+    if match is None:
+        query = query.select_from(Ticket)
+    elif len(conditions) == 1:  # the text alone
+        query = query.select_from(match.source)
+    else:
+        query = query.select_from(match.source).join(Ticket, col(Ticket.number) == match.number)
+    return query.where(and_(*conditions)) if conditions else query
+
+
 def count(session: Session, ctx: Context, flt: TicketFilter, cap: int = COUNT_CAP) -> ListCount:
     """How many tickets the list holds; past ``cap`` only that there are more."""
     if flt.is_empty:
         return ListCount(int(session.execute(sa_select(func.count(col(Ticket.id)))).scalar_one()))
-    match = _match(session, flt)
-    window = _query(ctx, flt, match, literal(1)).limit(cap + 1).subquery()
+    window = _counted(ctx, flt, _match(session, flt)).limit(cap + 1).subquery()
     found = int(session.execute(sa_select(func.count()).select_from(window)).scalar_one())
     return ListCount(min(found, cap), capped=found > cap)
 

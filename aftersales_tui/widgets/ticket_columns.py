@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -12,10 +13,11 @@ from .. import formatting as fmt
 from ..i18n import _
 from ..services import Context
 from ..services import ticket_rows as tl
-from .literal import one_line
+from .literal import clean
 
 MARK = "●"
 PADDING = 1
+_BOLD = Style(bold=True)
 
 # (key, label, width); a width of 0 takes what is left for the title. The number column
 # also carries the mark (●) and is as wide as the widest number read so far.
@@ -96,21 +98,60 @@ def _header_cell(key: str, label: str, sort: tl.TicketSort) -> Text:
     return Text(label)
 
 
-def _number(row: tl.TicketRow, marked: bool) -> Text:
-    if marked:
-        return Text.assemble((MARK, "bold"), str(row.number))
-    return Text(f" {row.number}")
+# --- a row, drawn straight into segments (a screenful is redrawn on every keystroke) ----
 
 
-def cells(columns: tuple[Column, ...], row: tl.TicketRow, marked: bool, ctx: Context) -> list[Text]:
-    values = {
-        "number": lambda: _number(row, marked),
-        "title": lambda: one_line(row.title),
-        "customer": lambda: one_line(row.customer),
-        "team": lambda: one_line(row.team),
-        "stage": lambda: Text(fmt.stage_label(row.stage)),
-        "priority": lambda: Text(fmt.priority_stars(row.priority)),
-        "assignee": lambda: one_line(row.assignee),
-        "age": lambda: Text(fmt.age(row.created_at, ctx.now())),
-    }
-    return [values[key]() for key, _label, _w in columns]
+def _fit(value: str, width: int) -> str:
+    """``value`` cut with "…" or padded to ``width`` cells, as a truncated ``Text`` is."""
+    length = cell_len(value)
+    if length > width:
+        return set_cell_size(value, width - 1) + "…"
+    return value + " " * (width - length)
+
+
+def _plain(value: str | None) -> str:
+    """``value`` as ``one_line`` shows it."""
+    return clean(" ".join((value or "").split()))
+
+
+def _value(key: str, row: tl.TicketRow, marked: bool, ctx: Context) -> str:
+    if key == "number":
+        return f"{MARK}{row.number}" if marked else f" {row.number}"
+    if key == "title":
+        return _plain(row.title)
+    if key == "customer":
+        return _plain(row.customer)
+    if key == "team":
+        return _plain(row.team)
+    if key == "stage":
+        return fmt.stage_label(row.stage)
+    if key == "priority":
+        return fmt.priority_stars(row.priority)
+    if key == "assignee":
+        return _plain(row.assignee)
+    return fmt.age(row.created_at, ctx.now())
+
+
+def row_strip(
+    columns: tuple[Column, ...],
+    row: tl.TicketRow,
+    marked: bool,
+    ctx: Context,
+    style: Style,
+    width: int,
+) -> Strip:
+    """The line of ``row``: what ``strip(line(columns, cells(...)))`` draws, made faster."""
+    pad = " " * PADDING
+    text = "".join(pad + _fit(_value(key, row, marked, ctx), w) + pad for key, _l, w in columns)
+    length = cell_len(text)
+    mark = text.find(MARK) if marked and columns and columns[0][0] == "number" else -1
+    if mark < 0:
+        segments = [Segment(text, style)]
+    else:  # the mark is bold
+        end = mark + len(MARK)
+        segments = [
+            Segment(text[:mark], style),
+            Segment(MARK, style + _BOLD),
+            Segment(text[end:], style),
+        ]
+    return Strip(segments, length).adjust_cell_length(width, style)

@@ -8,14 +8,12 @@ blocks, in background threads; a row not read yet shows as ``…`` for the momen
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -26,10 +24,16 @@ from ..services.context import Context
 from ..storage_cancel import Cancel, ReadCancelled
 from ..workers import ReportsWorkerErrors
 from . import ticket_columns as columns
+from . import ticket_messages as messages
+from . import ticket_reads as reads
+from .paint_hold import PaintHold
 from .row_window import BLOCK, BlockRead, RowWindow
 
 if TYPE_CHECKING:
     from ..db import Database
+
+# A new list's rows are painted with the key that asked for them if they come this soon.
+HOLD_PAINT_S = 0.05
 
 
 class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
@@ -52,34 +56,11 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         "ticket-table--pending",
     }
 
-    @dataclass
-    class Highlighted(Message):
-        """The cursor is on another ticket (``None``: the list is empty)."""
-
-        ticket_id: int | None
-
-    @dataclass
-    class Loaded(Message):
-        """A new result set (filter or sort changed) has its first rows on screen."""
-
-        total: int
-
-    @dataclass
-    class SortRequested(Message):
-        key: tl.SortKey
-
-    @dataclass
-    class TypedAhead(Message):
-        """A key typed for the filter that reached the list first."""
-
-        key: str
-        character: str | None
-
-    @dataclass
-    class Selected(Message):
-        """Enter (or a click on the highlighted row): open this ticket."""
-
-        ticket_id: int
+    Highlighted: TypeAlias = messages.Highlighted
+    Loaded: TypeAlias = messages.Loaded
+    SortRequested: TypeAlias = messages.SortRequested
+    TypedAhead: TypeAlias = messages.TypedAhead
+    Selected: TypeAlias = messages.Selected
 
     def __init__(
         self, database: Callable[[], Database], ctx: Context, *, id: str | None = None
@@ -101,6 +82,9 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._keep_cursor = False
         self._cancel: Cancel | None = None
         self._select_when_read = False
+        self._painted = 0  # the generation whose rows are on screen
+        self._hold = PaintHold(HOLD_PAINT_S)
+        self._counting = False  # its count is on its way
         self._typing_ahead = False
         self._wanted: tuple[int, tl.TicketFilter, tl.TicketSort, int] | None = None
         self._shown_columns: tuple[columns.Column, ...] = ()
@@ -119,6 +103,11 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def capped(self) -> bool:
         """True when the list holds more than ``total`` tickets (it stopped counting)."""
         return not self.window.exact
+
+    @property
+    def counting(self) -> bool:
+        """True while the list on screen is being counted (``total`` is a lower bound)."""
+        return self._counting
 
     def row_at(self, index: int) -> tl.TicketRow | None:
         return self.window.row(index)
@@ -151,6 +140,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         self._keep_cursor = keep_cursor
         cursor = self.cursor if keep_cursor else 0
         self._wanted = (self._generation, self.ticket_filter, self.ticket_sort, cursor)
+        if self.ready:  # (the first rows are not held: nothing else waits for them)
+            self._hold.hold(self.app)
         if not self._reading:
             self._read_wanted()
         elif self._cancel is not None:
@@ -175,52 +166,68 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         cursor: int,
         cancel: Cancel,
     ) -> None:
-        """The count and the block under the cursor, in one read."""
-        from . import ticket_reads as reads  # loads the storage layer: never before a paint
-
+        """The block under the cursor, painted at once; then the count (a newer wish
+        cancels either, and its read starts when this one has stopped)."""
         try:
-            counted, cursor, block, rows = reads.first_rows(
-                self._db, self._ctx, flt, sort, cursor, cancel
-            )
+            first = reads.first_rows(self._db, self._ctx, flt, sort, cursor, cancel)
+            self.app.call_from_thread(self._loaded, generation, first)
+            counted = first.counted or reads.count(self._db, self._ctx, flt, cancel)
         except ReadCancelled:
             return  # a newer filter replaced it (the finally below starts that one)
         finally:
             self.app.call_from_thread(self._read_finished)
-        self.app.call_from_thread(self._loaded, generation, counted, cursor, block, rows)
+        if first.counted is None:
+            self.app.call_from_thread(self.call_after_refresh, self._counted, generation, counted)
 
     def show_first(self, total: int, rows: list[tl.TicketRow]) -> None:
         """The first rows, read before the database was opened (``services.first_page``)."""
-        self._loaded(self._generation, tl.ListCount(total), 0, 0, rows)
+        first = reads.FirstRows(cursor=0, block=0, rows=rows, counted=tl.ListCount(total))
+        self._loaded(self._generation, first)
 
     def _read_finished(self) -> None:
         self._reading = False
         self._read_wanted()
 
-    def _loaded(
-        self,
-        generation: int,
-        counted: tl.ListCount,
-        cursor: int,
-        block: int,
-        rows: list[tl.TicketRow],
-    ) -> None:
+    def _loaded(self, generation: int, first: reads.FirstRows) -> None:
+        """A new list's first rows, painted now; its count, title and side panel after."""
         if generation != self._generation:
             return  # an older request: the filter changed meanwhile
+        self._hold.release()  # painted in the next frame, with what was held for them
+        self._counting = first.counted is None
+        if first.counted is not None:
+            total, exact = first.counted.total, not first.counted.capped
+        else:  # at least this block; until counted, the list it replaces gives a likelier length
+            total, exact = max((first.block + 1) * BLOCK, self._keep_cursor * self.total), False
+        cursor = first.cursor
         if self._keep_cursor:  # where the cursor is now (it may have moved meanwhile)
-            cursor = max(0, min(self.cursor, counted.total - 1))
-        self.window.reset(counted.total, not counted.capped)
-        self.window.put(block, rows, cursor)
+            cursor = max(0, min(self.cursor, total - 1))
+        self.window.reset(total, exact)
+        self.window.put(first.block, first.rows, cursor)
         self.cursor = cursor
         self.ready = True
+        self._painted = generation
         self._layout_columns()
-        self._resize_virtual()
+        if not self._counting:  # else with the count: a new height costs a layout of the screen
+            self._resize_virtual()
         self._scroll_to_cursor(centre=True)
         self.refresh()
-        self.post_message(self.Loaded(self.total))
-        self._announce(force=True)
-        if self._select_when_read and not self._reading and self._wanted is None:
+        self.call_after_refresh(self._after_paint, generation)
+        if self._select_when_read and self._wanted is None:
             self._select_when_read = False
             self.action_select()
+
+    def _after_paint(self, generation: int) -> None:
+        if generation == self._generation:
+            self.post_message(self.Loaded(self.total))
+            self._announce(force=True)
+
+    def _counted(self, generation: int, counted: tl.ListCount) -> None:
+        if generation != self._generation or not self._counting:
+            return  # another list by now, or counted further meanwhile (the end key)
+        self._counting = False
+        self.window.grow(counted.total, not counted.capped)
+        self._resize_virtual()
+        self.post_message(self.Loaded(self.total))
 
     def _fetch_missing(self) -> None:
         top = round(self.scroll_offset.y)
@@ -232,8 +239,6 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     @work(thread=True, group="ticket-blocks", exit_on_error=False)
     def _fetch_block(self, generation: int, read: BlockRead) -> None:
-        from . import ticket_reads as reads
-
         rows = reads.block_rows(self._db, self._ctx, self.ticket_filter, self.ticket_sort, read)
         self.app.call_from_thread(self._block_read, generation, read.block, rows)
 
@@ -252,15 +257,13 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="ticket-count", exit_on_error=False)
     def _count_further(self, generation: int, cap: int | None, then_last: bool = False) -> None:
         """Count past the cap (``None``: to the end) once the agent goes that far."""
-        from ..services import ticket_list
-
-        with self._db.read() as session:
-            counted = ticket_list.count(session, self._ctx, self.ticket_filter, cap or 2**62)
+        counted = reads.count(self._db, self._ctx, self.ticket_filter, None, cap or 2**62)
         self.app.call_from_thread(self._counted_further, generation, counted, then_last)
 
     def _counted_further(self, generation: int, counted: tl.ListCount, then_last: bool) -> None:
         if generation != self._generation:
             return
+        self._counting = False
         self.window.grow(counted.total, not counted.capped)
         self._resize_virtual()
         self.refresh()
@@ -274,10 +277,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     @work(thread=True, exclusive=True, group="ticket-find", exit_on_error=False)
     def _find(self, flt: tl.TicketFilter, sort: tl.TicketSort, number: int) -> None:
-        from ..services import ticket_list
-
-        with self._db.read() as session:
-            index = ticket_list.position(session, self._ctx, flt, sort, number)
+        index = reads.position(self._db, self._ctx, flt, sort, number)
         self.app.call_from_thread(self._found, (flt, sort), number, index)
 
     def _found(
@@ -334,9 +334,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         if index == self.cursor:
             focused = "ticket-table--cursor" if self.has_focus else "ticket-table--cursor-blurred"
             style = base + self.get_component_rich_style(focused)
-        cells = columns.cells(self._shown_columns, row, row.id in self.marked, self._ctx)
-        line = columns.line(self._shown_columns, cells)
-        return columns.strip(line, style, width, self.app.console)
+        marked = row.id in self.marked
+        return columns.row_strip(self._shown_columns, row, marked, self._ctx, style, width)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -359,6 +358,9 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self.refresh()
 
+    def on_unmount(self) -> None:
+        self._hold.release()
+
     # --- the cursor ---------------------------------------------------------------------------
 
     @property
@@ -369,7 +371,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
         if not self.total:
             return
         self.cursor = max(0, min(index, self.total - 1))
-        if self.capped and self.cursor >= self.total - BLOCK:
+        if self.capped and not self._counting and self.cursor >= self.total - BLOCK:
             self._count_further(self._generation, self.total * 10)
         self._scroll_to_cursor(centre=centre)
         self._fetch_missing()
@@ -416,7 +418,7 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def action_select(self) -> None:
         """Open the highlighted ticket; typed ahead of a read (``/1042`` then enter at once),
         open what the read brings, not the row that was there before it."""
-        if self._reading or self._wanted is not None:
+        if self._painted != self._generation:
             self._select_when_read = True
             return
         current = self.current_id
