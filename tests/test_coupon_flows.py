@@ -39,6 +39,7 @@ from aftersales_tui.services.coupons import CouponRequest
 from aftersales_tui.services.linked import LinkKind
 from aftersales_tui.settings import Settings, SmtpSettings
 from aftersales_tui.widgets.smart_buttons import SmartButtonBox
+from aftersales_tui.widgets.title_bar import TitleBar
 
 from .ui import (
     is_link_button,
@@ -326,7 +327,7 @@ async def test_without_smtp_the_mail_waits_then_a_retry_sends_it(
             "SMTP is not configured",
             0,
         )
-        title = str(outbox.query_one(".title-left").render())
+        title = outbox.query_one(TitleBar).left.plain
         assert "SMTP not configured" in title
         detail = str(outbox.query_one("#mail-detail").render())
         assert "Error: SMTP is not configured" in detail

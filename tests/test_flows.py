@@ -15,7 +15,7 @@ from aftersales_tui.screens.team_settings import TeamSettingsScreen
 from aftersales_tui.screens.ticket import TicketScreen
 from aftersales_tui.services import Context, linked, tickets
 from aftersales_tui.widgets.action_bar import ActionBar
-from aftersales_tui.widgets.chatter_log import ChatterEntryView
+from aftersales_tui.widgets.chatter_log import ChatterLog
 from aftersales_tui.widgets.ticket_table import TicketTable
 
 from .ui import make_app, press, settle, ticket_id, type_text
@@ -142,14 +142,15 @@ async def test_log_a_note(demo_db: Database, ctx: Context) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(TicketScreen(ticket_id(demo_db, 1042)))
         await settle(pilot)
-        before = len(app.screen.query(ChatterEntryView))
+        before = len(app.screen.query_one(ChatterLog).entries)
         await press(pilot, "l")
         await type_text(pilot, "Called the customer")
         await press(pilot, "ctrl+s")
         assert isinstance(app.screen, TicketScreen)
-        entries = app.screen.query(ChatterEntryView)
-        assert len(entries) == before + 1
-        assert "Called the customer" in str(entries.first().render())
+        chatter = app.screen.query_one(ChatterLog)
+        assert len(chatter.entries) == before + 1
+        assert chatter.entries[0].body == "Called the customer"  # newest first
+        assert "Called the customer" in chatter.text.plain
 
 
 async def test_an_empty_note_is_refused_next_to_the_field(demo_db: Database, ctx: Context) -> None:

@@ -99,6 +99,7 @@ def smart_buttons(app: App[None]) -> dict[str, str]:
     return {
         box.button.kind.value: f"{box.button.total} {box.button.breakdown}"
         for box in app.screen.query(SmartButtonBox)
+        if box.display
     }
 
 

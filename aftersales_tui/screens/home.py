@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,13 +11,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from .. import formatting as fmt
 from ..enums import Stage
 from ..i18n import _
 from ..services import ticket_rows as tl
 from ..widgets.filter_box import FilterBox
+from ..widgets.key_footer import KeyFooter
 from ..widgets.literal import one_line
 from ..widgets.smart_buttons import SmartButtonPanel
 from ..widgets.ticket_summary import TicketSummary
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from ..services.tickets import TicketDetail
 
 WARM_UP_AFTER_S = 0.5
+_frozen = False
 
 
 class HomeScreen(DeskScreen):
@@ -96,7 +99,7 @@ class HomeScreen(DeskScreen):
             with Vertical(id="side-pane"):
                 yield TicketSummary(self.agent_ctx, id="summary")
                 yield SmartButtonPanel(id="home-smart", classes="smart-grid")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @property
     def table(self) -> TicketTable:
@@ -124,8 +127,14 @@ class HomeScreen(DeskScreen):
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         """Once the list is on screen, load the ticket screen's code, so that the first
-        ticket opened is as quick as the next ones (nothing of it delays the first paint)."""
+        ticket opened is as quick as the next ones (nothing of it delays the first paint).
+        Then the objects made so far, which live as long as the desk (modules, styles, the
+        list), leave the garbage collector's rounds: it no longer walks them on each open."""
         import_module("aftersales_tui.screens.ticket")
+        global _frozen
+        if not _frozen:  # once: what a later desk in the same process leaves must stay collectable
+            _frozen = True
+            gc.freeze()
 
     def on_screen_resume(self) -> None:
         """Shown for the first time, or again after a ticket or a modal: read the list
@@ -202,9 +211,9 @@ class HomeScreen(DeskScreen):
 
     @on(TicketTable.Selected)
     def _row_selected(self, event: TicketTable.Selected) -> None:
-        from .ticket import TicketScreen
+        from .ticket import open_ticket
 
-        self.app.push_screen(TicketScreen(event.ticket_id))
+        open_ticket(self, event.ticket_id)
 
     # --- filter -----------------------------------------------------------------------
 
@@ -338,9 +347,9 @@ class HomeScreen(DeskScreen):
 
     def _opened_new(self, created: TicketDetail) -> None:
         self.notify(_("Ticket {ref} created").format(ref=created.ref))
-        from .ticket import TicketScreen
+        from .ticket import open_ticket
 
-        self.app.push_screen(TicketScreen(created.id))
+        open_ticket(self, created.id)
 
     def action_mark(self) -> None:
         self.table.toggle_mark()

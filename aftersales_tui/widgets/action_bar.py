@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -24,33 +24,50 @@ class ActionButton(Button):
 class ActionBar(Horizontal):
     """Shows exactly the actions that are both available (a service decides) and built.
 
-    ``keys`` maps each action the interface can open to its plain letter key.
+    ``keys`` maps each action the interface can open to its plain letter key, in the order
+    the buttons stand. Every button is built once and shown or hidden, so that showing another
+    ticket mounts nothing.
     """
 
     @dataclass
     class Chosen(Message):
         action: Action
 
-    def __init__(self, keys: Mapping[Action, str], *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        keys: Mapping[Action, str],
+        available: Sequence[Action] = (),
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._keys = dict(keys)
-        self.available: tuple[Action, ...] = ()
+        self.available: tuple[Action, ...] = tuple(available)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("No after-sales action for this ticket"), style="dim"), id="no-actions")
+        shown = self.shown
+        text = Text(_("No after-sales action for this ticket"), style="dim")
+        none = Static(text, id="no-actions")
+        none.display = not shown
+        yield none
+        for action, key in self._keys.items():
+            button = ActionButton(action, key)
+            button.display = action in shown
+            yield button
 
     @property
     def shown(self) -> tuple[Action, ...]:
         return tuple(a for a in self.available if a in self._keys)
 
-    def show(self, available: list[Action]) -> None:
-        before = self.shown
+    def show(self, available: Sequence[Action]) -> None:
         self.available = tuple(available)
-        self.query_one("#no-actions").display = not self.shown
-        if self.shown == before:
-            return
-        self.query(ActionButton).remove()
-        self.mount_all(ActionButton(a, self._keys[a]) for a in self.shown)
+        shown = self.shown
+        for child in self.children:
+            wanted = (
+                child.after_sales_action in shown if isinstance(child, ActionButton) else not shown
+            )
+            if child.display != wanted:  # setting it, even unchanged, repaints
+                child.display = wanted
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if isinstance(event.button, ActionButton):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -9,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
@@ -34,19 +36,19 @@ class SmartButtonBox(Static):
         self.one_line = one_line
         self.can_focus = openable
 
-    def render(self) -> Text:
+    def show(self, button: SmartButton) -> None:
+        """Other counts of the same kind."""
+        self.button = button
+        self.refresh(layout=True)
+
+    def render(self) -> Content:
         """One line (``Credit Notes   3  1 draft · 2 posted``) or a box: label over states."""
+        button = self.button
         if self.one_line:
-            text = Text(no_wrap=True, overflow="ellipsis")
-            text.append(f"{self.button.label:<13}", style="bold")
-            text.append(f"{self.button.total:>3}  ", style="bold")
-            text.append(self.button.breakdown, style="dim")
-            return text
-        text = Text()
-        text.append(self.button.label, style="bold")
-        text.append("\n")
-        text.append(self.button.breakdown.replace(" · ", "\n"))
-        return text
+            return Content.assemble(
+                (f"{button.label:<13}{button.total:>3}  ", "bold"), (button.breakdown, "dim")
+            )
+        return Content.assemble((button.label, "bold"), "\n", button.breakdown.replace(" · ", "\n"))
 
     BINDINGS = [Binding("enter,space", "press", _("Open"), show=False)]
 
@@ -59,10 +61,15 @@ class SmartButtonBox(Static):
 
 
 class SmartButtonPanel(Container):
-    """The smart buttons of one ticket; only kinds with a count above zero are shown."""
+    """The smart buttons of one ticket; only kinds with a count above zero are shown.
+
+    A box per kind of linked record is built once, in the order of ``LinkKind``, and shown
+    or hidden: showing another ticket mounts nothing.
+    """
 
     def __init__(
         self,
+        buttons: Sequence[SmartButton] = (),
         *,
         one_line: bool = False,
         openable: frozenset[LinkKind] = frozenset(),
@@ -72,18 +79,35 @@ class SmartButtonPanel(Container):
         super().__init__(id=id, classes=classes)
         self.one_line = one_line
         self.openable = openable
-        self.buttons: tuple[SmartButton, ...] = ()
+        self.buttons: tuple[SmartButton, ...] = tuple(buttons)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(_("No linked records yet"), style="dim"), classes="smart-empty")
+        empty = Static(Text(_("No linked records yet"), style="dim"), classes="smart-empty")
+        empty.display = not self.buttons
+        yield empty
+        by_kind = {button.kind: button for button in self.buttons}
+        for kind in LinkKind:
+            button = by_kind.get(kind)
+            box = SmartButtonBox(
+                button or SmartButton(kind, 0, ()),
+                one_line=self.one_line,
+                openable=kind in self.openable,
+            )
+            box.display = button is not None
+            yield box
 
-    def show(self, buttons: list[SmartButton]) -> None:
+    def show(self, buttons: Sequence[SmartButton]) -> None:
         if tuple(buttons) == self.buttons:
             return
         self.buttons = tuple(buttons)
-        self.query_one(".smart-empty").display = not buttons
-        self.query(SmartButtonBox).remove()
-        self.mount_all(
-            SmartButtonBox(button, one_line=self.one_line, openable=button.kind in self.openable)
-            for button in buttons
-        )
+        by_kind = {button.kind: button for button in buttons}
+        for child in self.children:
+            if isinstance(child, SmartButtonBox):
+                button = by_kind.get(child.button.kind)
+                if button is not None and button != child.button:
+                    child.show(button)
+                wanted = button is not None
+            else:
+                wanted = not buttons
+            if child.display != wanted:  # setting it, even unchanged, repaints
+                child.display = wanted
