@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,9 +14,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ..i18n import _
-
-if TYPE_CHECKING:
-    from ..services.linked import LinkKind, SmartButton
+from ..services.link_kinds import LinkKind, SmartButton
 
 
 class SmartButtonBox(Static):
