@@ -8,14 +8,11 @@ way. The desk then opens the database in the background, and signs the agent in 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from .. import storage_first_page
-from ..enums import Priority, Stage
 from .context import Context
-from .ticket_rows import TicketRow
+from .ticket_rows import TicketRow, ticket_row
 
 
 @dataclass(frozen=True)
@@ -36,23 +33,5 @@ def read(
         ctx=ctx.as_user(found.agent_id),
         agent_name=found.agent_name,
         count=found.count,
-        rows=[_row(values) for values in found.rows],
-    )
-
-
-def _row(values: tuple[Any, ...]) -> TicketRow:
-    """A row as ``ticket_list`` makes it (UTC timestamps, SQLite's stored form)."""
-    created = values[8]
-    if isinstance(created, str):
-        created = datetime.fromisoformat(created)
-    return TicketRow(
-        id=values[0],
-        number=values[1],
-        title=values[2],
-        customer=values[3] or "",
-        team=values[4],
-        stage=Stage(values[5]),
-        priority=Priority(values[6]),
-        assignee=values[7] or "",
-        created_at=created.replace(tzinfo=UTC),
+        rows=[ticket_row(values) for values in found.rows],
     )

@@ -27,10 +27,18 @@ from sqlmodel import Session, col
 
 from .. import fulltext
 from ..db import Database
-from ..models import Partner, Priority, Stage, Team, Ticket, User
+from ..models import Partner, Stage, Team, Ticket, User
 from ..models.base import caseless
 from .context import Context
-from .ticket_rows import COUNT_CAP, ListCount, SortKey, TicketFilter, TicketRow, TicketSort
+from .ticket_rows import (
+    COUNT_CAP,
+    ListCount,
+    SortKey,
+    TicketFilter,
+    TicketRow,
+    TicketSort,
+    ticket_row,
+)
 
 PAGE_SIZE = 100
 
@@ -174,20 +182,7 @@ def _beyond(
 
 
 def _rows(session: Session, query: Select[Any]) -> list[TicketRow]:
-    return [
-        TicketRow(
-            id=row[0],
-            number=row[1],
-            title=row[2],
-            customer=row[3] or "",
-            team=row[4],
-            stage=Stage(row[5]),
-            priority=Priority(row[6]),
-            assignee=row[7] or "",
-            created_at=row[8],
-        )
-        for row in session.execute(query)
-    ]
+    return [ticket_row(tuple(row)) for row in session.execute(query)]
 
 
 def fetch_page(

@@ -7,7 +7,7 @@ before the storage layer is loaded; ``ticket_list`` reads them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -76,3 +76,24 @@ COUNT_CAP = 10_000
 class ListCount:
     total: int
     capped: bool = False  # there are more than ``total``
+
+
+def ticket_row(values: tuple[Any, ...]) -> TicketRow:
+    """A row from the list's stored columns: id, number, title, customer, team, stage,
+    priority, assignee, created at (a UTC timestamp, or SQLite's stored text of one)."""
+    created = values[8]
+    if isinstance(created, str):
+        created = datetime.fromisoformat(created)
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    return TicketRow(
+        id=values[0],
+        number=values[1],
+        title=values[2],
+        customer=values[3] or "",
+        team=values[4],
+        stage=Stage(values[5]),
+        priority=Priority(values[6]),
+        assignee=values[7] or "",
+        created_at=created,
+    )
