@@ -16,13 +16,17 @@ from .services import AfterSalesError
 from .storage_errors import StorageError
 
 
-def report_failure(app: App[Any], worker: Worker[Any]) -> None:
-    error = worker.error
+def report_error(app: App[Any], error: BaseException | None, what: str) -> None:
+    """Tell the agent why ``what`` (a read, a save) failed; log what was not foreseen."""
     if isinstance(error, AfterSalesError | StorageError):
         app.notify(str(error), severity="error", timeout=8)
         return
-    app.log.error(f"worker {worker.name} failed: {error!r}")
+    app.log.error(f"{what} failed: {error!r}")
     app.notify(_("Unexpected error: {error}").format(error=error), severity="error", timeout=10)
+
+
+def report_failure(app: App[Any], worker: Worker[Any]) -> None:
+    report_error(app, worker.error, f"worker {worker.name}")
 
 
 class ReportsWorkerErrors:

@@ -13,7 +13,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 
 from .. import formatting as fmt
-from ..db import StorageError
 from ..i18n import _
 from ..services import AfterSalesError, linked, tickets
 from ..services.tickets import TicketDetail
@@ -24,6 +23,7 @@ from ..widgets.literal import one_line
 from ..widgets.smart_buttons import SmartButtonBox, SmartButtonPanel
 from ..widgets.ticket_fields import TicketFields
 from ..widgets.title_bar import TitleBar
+from ..workers import report_error
 from . import triage_flow
 from .action_modal import open_modal
 from .after_sales import ACTIONS, LINK_LISTS, action_bindings, action_keys
@@ -64,14 +64,8 @@ def _open(screen: Screen[Any], ticket_id: int) -> TicketScreen | None:
     except AfterSalesError as gone:
         screen.notify(gone.message, severity="error")
         return None
-    # Other failures are told as a read in the background tells them (workers.py).
-    except StorageError as error:
-        screen.notify(str(error), severity="error", timeout=8)
-        return None
-    except Exception as error:
-        screen.app.log.error(f"opening ticket {ticket_id} failed: {error!r}")
-        message = _("Unexpected error: {error}").format(error=error)
-        screen.notify(message, severity="error", timeout=10)
+    except Exception as error:  # told as a read in the background tells it
+        report_error(screen.app, error, f"opening ticket {ticket_id}")
         return None
     app = screen.app
     if not app.is_screen_installed(KEPT):
