@@ -224,6 +224,10 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def _counted(self, generation: int, counted: tl.ListCount) -> None:
         if generation != self._generation or not self._counting:
             return  # another list by now, or counted further meanwhile (the end key)
+        self._grow(counted)
+
+    def _grow(self, counted: tl.ListCount) -> None:
+        """The list's length is now ``counted``: the scrollbar and the title follow."""
         self._counting = False
         self.window.grow(counted.total, not counted.capped)
         self._resize_virtual()
@@ -263,11 +267,8 @@ class TicketTable(ReportsWorkerErrors, ScrollView, can_focus=True):
     def _counted_further(self, generation: int, counted: tl.ListCount, then_last: bool) -> None:
         if generation != self._generation:
             return
-        self._counting = False
-        self.window.grow(counted.total, not counted.capped)
-        self._resize_virtual()
+        self._grow(counted)
         self.refresh()
-        self.post_message(self.Loaded(self.total))
         if then_last:
             self._move(self.total - 1)
 
