@@ -105,6 +105,21 @@ def fresh_database(sqlite_url: str) -> Iterator[Database]:
         database.dispose()
 
 
+# The list at scale (tests/bulk_builders.py): enough tickets for windows, counts and plans.
+BIG_COUNT = 20_000
+
+
+@pytest.fixture
+def big(tmp_path: Path) -> Iterator[Database]:
+    """A database of BIG_COUNT tickets (a module may keep its own, e.g. shared by its tests)."""
+    from .bulk_builders import many_tickets
+
+    database = open_database(str(tmp_path / "big.db"))
+    many_tickets(database, BIG_COUNT)
+    yield database
+    database.dispose()
+
+
 @pytest.fixture
 def db() -> Iterator[Database]:
     with fresh_database("sqlite://") as database:

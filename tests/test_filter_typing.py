@@ -3,16 +3,14 @@ wish, the panel on the highlighted row, and ``x`` back to the whole list."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from rich.style import Style
 from rich.text import Text
 from textual import events
 
-from aftersales_tui.db import Database, open_database
+from aftersales_tui.db import Database
 from aftersales_tui.models import Priority, Stage
 from aftersales_tui.services import Context
 from aftersales_tui.services import ticket_list as tl
@@ -20,19 +18,10 @@ from aftersales_tui.widgets import ticket_columns as columns
 from aftersales_tui.widgets.ticket_summary import TicketSummary
 from aftersales_tui.widgets.ticket_table import TicketTable
 
-from .bulk_builders import many_tickets
-from .conftest import NOW
+from .conftest import BIG_COUNT, NOW
 from .ui import make_app, press, settle, type_text
 
-COUNT = 20_000
-
-
-@pytest.fixture
-def big(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(str(tmp_path / "big.db"))
-    many_tickets(database, COUNT)
-    yield database
-    database.dispose()
+COUNT = BIG_COUNT
 
 
 def expected_count(db: Database, ctx: Context, text: str) -> tl.ListCount:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from textual import events
 
-from aftersales_tui.db import Database, open_database
+from aftersales_tui.db import Database
 from aftersales_tui.models import Stage
 from aftersales_tui.screens.ticket import TicketScreen
 from aftersales_tui.services import Context, tickets, triage
@@ -17,18 +13,10 @@ from aftersales_tui.widgets.row_window import BLOCK, KEEP_BLOCKS
 from aftersales_tui.widgets.ticket_summary import TicketSummary
 from aftersales_tui.widgets.ticket_table import TicketTable
 
-from .bulk_builders import many_tickets
+from .conftest import BIG_COUNT
 from .ui import make_app, press, settle, type_text
 
-COUNT = 20_000
-
-
-@pytest.fixture
-def big(tmp_path: Path) -> Iterator[Database]:
-    database = open_database(str(tmp_path / "big.db"))
-    many_tickets(database, COUNT)
-    yield database
-    database.dispose()
+COUNT = BIG_COUNT
 
 
 def held(table: TicketTable) -> int:
