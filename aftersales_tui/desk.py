@@ -90,3 +90,10 @@ class HasDesk(Protocol):
 
     @property
     def agent_name(self) -> str: ...
+
+    @property
+    def first_page(self) -> FirstPage | None:
+        """The first rows, read before the desk was opened (``None``: it was open first)."""
+
+    def open_desk(self) -> None:
+        """Open the desk in the background, if it is not open yet."""

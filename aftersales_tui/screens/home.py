@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
 from .. import formatting as fmt
+from ..desk import HasDesk
 from ..enums import Stage
 from ..i18n import _
 from ..services import ticket_rows as tl
@@ -109,7 +110,7 @@ class HomeScreen(DeskScreen):
         self.query_one("#list-pane").border_title = _("Tickets")
         self.query_one("#filter", Input).display = False
         self.table.focus()
-        first = getattr(self.app, "first_page", None)
+        first = cast(HasDesk, self.app).first_page
         if first is not None:  # read before the desk was opened: shown at once
             self._first_shown = True
             self.table.show_first(first.count, first.rows)
@@ -119,9 +120,7 @@ class HomeScreen(DeskScreen):
     def _first_painted(self) -> None:
         """The first rows are on screen: open the desk now if it is not open yet, then warm
         up the ticket screen."""
-        open_desk = getattr(self.app, "open_desk", None)
-        if open_desk is not None:
-            open_desk()
+        cast(HasDesk, self.app).open_desk()
         self.set_timer(WARM_UP_AFTER_S, self._warm_up)
 
     @work(thread=True, group="warm-up", exit_on_error=False)
